@@ -1,0 +1,143 @@
+"""spaCy glue for the reader: pre-tagged text → `Doc` with the given words, spaces and tags.
+
+Registered as `spacy_pretagged.PretaggedTokenizer.v1` (and exposed under the same name as a
+`spacy_tokenizers` entry point, so `spacy.load` finds it without importing us). The shape
+follows spacy-stanza's tokenizer: external annotation in, one `Doc(...)` call out.
+
+It has no `initialize()` on purpose: for `lang = "zh"` spaCy injects `pkuseg_model` and
+`pkuseg_user_dict` into `[initialize.tokenizer]`, and an `initialize()` must then accept
+exactly those names (spacy_anchors.md P13). Nothing here needs initializing.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, Optional, Union
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import registry, to_bytes as _util_to_bytes, from_bytes as _util_from_bytes
+from spacy.vocab import Vocab
+
+from . import tagsets
+from .formats import Reader, Reading
+
+#: `doc.user_data` key of the problems found in lenient mode, as [kind, line, col, text] lists
+#: (plain lists so `doc.to_bytes()` and `nlp.pipe(n_process=2)` carry them).
+PROBLEMS_KEY = "pretagged_problems"
+
+
+class PretaggedTokenizer:
+    """Reads `word/tag` text; see the README for the format rules."""
+
+    def __init__(
+        self,
+        vocab: Vocab,
+        *,
+        format: str = "auto",
+        separator: str = "/",
+        tagset: str = "hanlp",
+        title_prefix: Optional[str] = "#",
+        on_error: str = "raise",
+    ):
+        self.vocab = vocab
+        self._configure(dict(format=format, separator=separator, tagset=tagset,
+                             title_prefix=title_prefix, on_error=on_error))
+
+    def _configure(self, cfg: Dict[str, Any]) -> None:
+        self.reader = Reader(
+            tagsets.load(cfg["tagset"]).tags,
+            format=cfg["format"],
+            separator=cfg["separator"],
+            title_prefix=cfg["title_prefix"],
+            on_error=cfg["on_error"],
+        )
+        self.tagset = cfg["tagset"]
+
+    @property
+    def cfg(self) -> Dict[str, Any]:
+        r = self.reader
+        return {"format": r.format, "separator": r.separator, "tagset": self.tagset,
+                "title_prefix": r.title_prefix, "on_error": r.on_error}
+
+    def __call__(self, text: str) -> Doc:
+        return self.make_doc(self.reader.read(text))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def make_doc(self, reading: Reading) -> Doc:
+        """A Doc from an already-read text (the corpus reader and CLI read files themselves)."""
+        if reading.problems:
+            first = reading.problems[0]
+            warnings.warn(
+                f"{len(reading.problems)} problem(s) in pre-tagged input, kept or skipped as "
+                f"documented; first: {first}",
+                UserWarning,
+                stacklevel=3,
+            )
+        doc = Doc(
+            self.vocab,
+            words=reading.words,
+            spaces=reading.spaces,
+            tags=reading.tags,
+            sent_starts=reading.sent_starts,
+        )
+        if reading.titles:
+            doc.spans["title"] = [Span(doc, start, end) for start, end in reading.titles]
+        if reading.problems:
+            doc.user_data[PROBLEMS_KEY] = [[p.kind, p.line, p.col, p.text]
+                                           for p in reading.problems]
+        return doc
+
+    # Pickle the recipe (vocab + settings), not the compiled regex: the same pattern is
+    # rebuilt in the worker, and n_process=2 works under fork, spawn and forkserver.
+    def __reduce__(self):
+        return (_rebuild_tokenizer, (self.vocab, self.cfg))
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return _util_to_bytes({"cfg": lambda: srsly.json_dumps(self.cfg)}, exclude)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "PretaggedTokenizer":
+        cfg: Dict[str, Any] = {}
+        _util_from_bytes(data, {"cfg": lambda b: cfg.update(srsly.json_loads(b))}, exclude)
+        if cfg:
+            self._configure(cfg)
+        return self
+
+    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg", self.cfg)
+
+    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "PretaggedTokenizer":
+        # spaCy calls this even when the pipeline was saved with exclude=["tokenizer"].
+        cfg_path = Path(path) / "cfg"
+        if cfg_path.exists():
+            self._configure(srsly.read_json(cfg_path))
+        return self
+
+
+def _rebuild_tokenizer(vocab: Vocab, cfg: Dict[str, Any]) -> PretaggedTokenizer:
+    return PretaggedTokenizer(vocab, **cfg)
+
+
+@registry.tokenizers("spacy_pretagged.PretaggedTokenizer.v1")
+def create_pretagged_tokenizer(
+    format: str = "auto",
+    separator: str = "/",
+    tagset: str = "hanlp",
+    title_prefix: Optional[str] = "#",
+    on_error: str = "raise",
+) -> Callable[[Language], PretaggedTokenizer]:
+    # Fail at config time, not on the first text.
+    settings = dict(format=format, separator=separator, tagset=tagset,
+                    title_prefix=title_prefix, on_error=on_error)
+    Reader(tagsets.load(tagset).tags, **{k: v for k, v in settings.items() if k != "tagset"})
+
+    def make(nlp: Language) -> PretaggedTokenizer:
+        return PretaggedTokenizer(nlp.vocab, **settings)
+
+    return make

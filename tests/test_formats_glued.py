@@ -1,0 +1,83 @@
+"""The concatenated (HanLP) reading: longest tag of the tagset at each separator."""
+import pytest
+
+from spacy_pretagged.formats import PretaggedFormatError, Reader
+
+
+@pytest.fixture(scope="module")
+def read(hanlp_tags):
+    reader = Reader(hanlp_tags, format="concatenated")
+    return lambda text: [(t.word, t.tag) for t in reader.read(text).tokens()]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("也/d即/vopen/nz平台/gi", [("也", "d"), ("即", "v"), ("open", "nz"), ("平台", "gi")]),
+        ("有/vyoupos/gi", [("有", "vyou"), ("pos", "gi")]),
+        ("的/ude11/nz", [("的", "ude1"), ("1", "nz")]),
+        ("一半/m1/2/m", [("一半", "m"), ("1/2", "m")]),
+        ("，/w//w", [("，", "w"), ("/", "w")]),
+        ("即是/cmp/nz平台/gi", [("即是", "c"), ("mp", "nz"), ("平台", "gi")]),
+        ("公众平台/giapi/gi文档/gi", [("公众平台", "gi"), ("api", "gi"), ("文档", "gi")]),
+        ("和/cco2o/gi", [("和", "cc"), ("o2o", "gi")]),
+        ("微信/gi5.0/nz内测/v", [("微信", "gi"), ("5.0", "nz"), ("内测", "v")]),
+    ],
+)
+def test_longest_tag_then_next_word(read, text, expected):
+    assert read(text) == expected
+
+
+def test_trailing_single_space_becomes_whitespace(hanlp_tags):
+    reading = Reader(hanlp_tags, format="concatenated").read("目前/topen /nz平台/gi")
+    assert list(zip(reading.words, reading.spaces, reading.tags)) == [
+        ("目前", False, "t"), ("open", True, "nz"), ("平台", False, "gi")]
+
+
+def test_whitespace_word_stays_a_token(hanlp_tags):
+    reading = Reader(hanlp_tags, format="concatenated").read("二维码/nz /x免费/vd")
+    assert list(zip(reading.words, reading.tags)) == [("二维码", "nz"), (" ", "x"), ("免费", "vd")]
+    assert reading.spaces == [False, False, False]
+
+
+def test_columns_point_at_words(hanlp_tags):
+    reading = Reader(hanlp_tags, format="concatenated").read("也/d即/vopen/nz")
+    assert reading.cols == [1, 4, 7]
+    assert reading.lines == [1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "text,kind,col",
+    [
+        ("/n", "empty_word", 1),
+        ("微信/gi/w", "empty_word", 6),
+        ("微信/gi词/", "empty_tag", 6),
+        ("微信/gi词/Qq", "unknown_tag", 6),
+        ("微信/gi词", "no_separator", 6),
+        ("微信", "no_separator", 1),
+    ],
+)
+def test_bad_input_raises_with_line_and_column(hanlp_tags, text, kind, col):
+    with pytest.raises(PretaggedFormatError) as info:
+        Reader(hanlp_tags, format="concatenated").read("好/a\n" + text, source="x.txt")
+    problem = info.value.problem
+    assert (problem.kind, problem.line, problem.col) == (kind, 2, col)
+    assert str(info.value).startswith(f"x.txt:2:{col}: ")
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    "text,kept",
+    [
+        ("/n", []),
+        ("微信/gi/w", [("微信", "gi")]),
+        ("微信/gi词/", [("微信", "gi"), ("词", "")]),
+        ("微信/gi词/Qq", [("微信", "gi"), ("词", "Qq")]),
+        ("微信/gi词", [("微信", "gi"), ("词", "")]),
+    ],
+)
+def test_lenient_mode_keeps_or_skips_and_counts(hanlp_tags, text, kept):
+    reading = Reader(hanlp_tags, format="concatenated", on_error="warn").read(text)
+    assert list(zip(reading.words, reading.tags)) == kept
+    assert len(reading.problems) == 1
+    assert all(reading.words)

@@ -1,0 +1,76 @@
+"""Lines, whitespace and titles around the item readers."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spacy_pretagged import tagsets
+from spacy_pretagged.formats import Reader, write_tokens
+
+TAGS = sorted(tagsets.load("hanlp").tags - {"begin", "end"})
+
+
+def test_line_breaks_are_sp_tokens_and_blank_lines_merge(hanlp_tags):
+    reading = Reader(hanlp_tags).read("好/a\r\n\r\n坏/a\r再/d\n")
+    assert list(zip(reading.words, reading.tags)) == [
+        ("好", "a"), ("\r\n\r\n", "_SP"), ("坏", "a"), ("\r", "_SP"), ("再", "d"), ("\n", "_SP")]
+    assert reading.sent_starts == [True, False, True, False, True, False]
+
+
+def test_edge_whitespace_of_concatenated_lines_is_text(hanlp_tags):
+    reading = Reader(hanlp_tags, format="concatenated").read("\u3000\u3000好/a坏/a  \n再/d")
+    assert reading.words == ["\u3000\u3000", "好", "坏", "  \n", "再"]
+    assert reading.tags == ["_SP", "a", "a", "_SP", "d"]
+
+
+def test_title_lines(hanlp_tags):
+    reading = Reader(hanlp_tags).read("#微信/gi区别/gi\n微信/gi是/vshi\n#标题/n")
+    assert reading.titles == [(0, 2), (6, 7)]
+    assert reading.words[0] == "微信" and reading.cols[0] == 2
+    assert reading.sent_starts[0] is True and reading.sent_starts[3] is True
+
+
+def test_title_prefix_can_be_disabled(hanlp_tags):
+    reading = Reader(hanlp_tags, title_prefix=None).read("#话题/n")
+    assert reading.words == ["#话题"] and reading.titles == []
+
+
+def test_empty_and_whitespace_only_texts(hanlp_tags):
+    assert len(Reader(hanlp_tags).read("")) == 0
+    reading = Reader(hanlp_tags).read(" \n ")
+    assert reading.words == [" \n "] and reading.tags == ["_SP"]
+
+
+@pytest.mark.parametrize("kwargs", [dict(format="glued"), dict(on_error="ignore"),
+                                    dict(separator="//"), dict(separator=" "),
+                                    dict(title_prefix="")])
+def test_bad_settings_are_refused(hanlp_tags, kwargs):
+    with pytest.raises(ValueError):
+        Reader(hanlp_tags, **kwargs)
+
+
+# Property: whatever token sequence the writer makes, the concatenated reader reads back
+# exactly (when the words cannot be mistaken for tags), and never yields an empty word.
+_word = st.text(alphabet="微信平台是的，。abc123 ", min_size=1, max_size=4).filter(
+    lambda w: w.strip() and not w.startswith(" ") and "  " not in w)
+_token = st.tuples(_word, st.sampled_from(["", " "]), st.sampled_from(TAGS))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_token, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_concatenated_round_trip(hanlp_tags, lines):
+    tokens = []
+    for i, line in enumerate(lines):
+        if i:
+            tokens.append(("\n", "", "_SP"))
+        # A word ending in a space would swallow the whitespace flag: the writer's input
+        # must be what the reader produces.
+        tokens.extend((w.rstrip(" "), ws, t) for w, ws, t in line)
+    text = write_tokens(tokens)
+    reading = Reader(hanlp_tags, format="concatenated").read(text)
+    got = list(zip(reading.words, [" " if s else "" for s in reading.spaces], reading.tags))
+    assert all(reading.words)
+    # Latin letters after a tag may extend it (`/vopen` → v + open is longest-match by design),
+    # so compare only where no word starts with a letter that could continue the tag.
+    if not any(w[0].isascii() and w[0].isalnum() for w, _, _ in tokens):
+        assert got == tokens
+    assert write_tokens(got) == text
