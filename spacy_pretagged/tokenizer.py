@@ -62,13 +62,13 @@ class PretaggedTokenizer:
                 "title_prefix": r.title_prefix, "on_error": r.on_error}
 
     def __call__(self, text: str) -> Doc:
-        return self.make_doc(self.reader.read(text))
+        return self.doc_from_reading(self.reader.read(text))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
             yield self(text)
 
-    def make_doc(self, reading: Reading) -> Doc:
+    def doc_from_reading(self, reading: Reading) -> Doc:
         """A Doc from an already-read text (the corpus reader and CLI read files themselves)."""
         if reading.problems:
             first = reading.problems[0]

@@ -48,8 +48,8 @@ def test_bad_settings_are_refused(hanlp_tags, kwargs):
         Reader(hanlp_tags, **kwargs)
 
 
-# Property: whatever token sequence the writer makes, the concatenated reader reads back
-# exactly (when the words cannot be mistaken for tags), and never yields an empty word.
+# Property: text the reader accepts comes back from the writer byte for byte; writer output
+# whose words cannot be mistaken for tag continuations reads back exactly; no empty word ever.
 _word = st.text(alphabet="微信平台是的，。abc123 ", min_size=1, max_size=4).filter(
     lambda w: w.strip() and not w.startswith(" ") and "  " not in w)
 _token = st.tuples(_word, st.sampled_from(["", " "]), st.sampled_from(TAGS))
@@ -66,11 +66,15 @@ def test_concatenated_round_trip(hanlp_tags, lines):
         # must be what the reader produces.
         tokens.extend((w.rstrip(" "), ws, t) for w, ws, t in line)
     text = write_tokens(tokens)
-    reading = Reader(hanlp_tags, format="concatenated").read(text)
+    reading = Reader(hanlp_tags, format="concatenated", on_error="warn").read(text)
     got = list(zip(reading.words, [" " if s else "" for s in reading.spaces], reading.tags))
     assert all(reading.words)
-    # Latin letters after a tag may extend it (`/vopen` → v + open is longest-match by design),
-    # so compare only where no word starts with a letter that could continue the tag.
+    # A word starting with a Latin letter or digit may extend the tag before it (`/vopen` is
+    # v + open by the longest-tag rule), so the writer's text can be ambiguous; where no word
+    # starts so, the reading must be exact.
     if not any(w[0].isascii() and w[0].isalnum() for w, _, _ in tokens):
+        assert not reading.problems
         assert got == tokens
-    assert write_tokens(got) == text
+    # The promised direction: whatever the reader accepts, the writer gives back exactly.
+    if not reading.problems:
+        assert write_tokens(got) == text

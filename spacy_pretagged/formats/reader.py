@@ -115,9 +115,10 @@ class Reader:
                     pending_at = (line_no, begin + 1)
                 pending.append(line[begin:content_start])
             rest = line[rest_start:]
-            word = rest.rstrip()
-            if word:
-                kind, word, tag = untagged_rest(word, self.separator, self.tags)
+            body_end = rest_start + len(rest.rstrip())
+            if body_end > rest_start:
+                kind, word, tag = untagged_rest(line[rest_start:body_end], self.separator,
+                                                self.tags)
                 problems.append(Problem(kind, _MESSAGES[kind], line_no, rest_start + 1, rest))
                 if word:
                     items.append((word, tag, rest_start))
@@ -143,7 +144,7 @@ class Reader:
             if title:
                 out.titles.append((first, len(out)))
         if glued:
-            trailing = line[rest_start + len(line[rest_start:].rstrip()):]
+            trailing = line[body_end:]
             if trailing:
                 if not pending:
                     pending_at = (line_no, len(line) - len(trailing) + 1)
