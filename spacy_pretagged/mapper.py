@@ -8,27 +8,25 @@ the work per Doc is a lookup per *distinct* tag plus NumPy indexing.
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 import numpy
-import srsly
 from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, MorphAnalysis
 from spacy.training import Example
-from spacy.util import from_bytes as _util_from_bytes, to_bytes as _util_to_bytes
 from spacy.vocab import Vocab
 
 from . import tagsets
 from .formats import SPACE_TAG
+from .serialize import SettingsSerializable
 
 UNKNOWN = ("X", "raise")
 Override = Union[str, Dict[str, str]]
 
 
-class PretaggedTagMapper:
+class PretaggedTagMapper(SettingsSerializable):
     """Sets `pos`, `morph` (merged, never erased) and `lemma` (= the word, where unset)."""
 
     def __init__(
@@ -120,35 +118,10 @@ class PretaggedTagMapper:
             merged = self._merged[key] = self.vocab.morphology.add(feats)
         return merged
 
-    def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
-                   nlp: Optional[Language] = None) -> None:
-        """Nothing to learn: the table is data shipped with the package."""
-
     def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, Any]:
         if self.scorer is None:
             raise ValueError(f"[{self.name}] has no scorer configured")
         return self.scorer(examples, **kwargs)
-
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        return _util_to_bytes({"cfg": lambda: srsly.json_dumps(self.cfg)}, exclude)
-
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "PretaggedTagMapper":
-        cfg: Dict[str, Any] = {}
-        _util_from_bytes(data, {"cfg": lambda b: cfg.update(srsly.json_loads(b))}, exclude)
-        if cfg:
-            self._configure(cfg)
-        return self
-
-    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg", self.cfg)
-
-    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "PretaggedTagMapper":
-        cfg_path = Path(path) / "cfg"
-        if cfg_path.exists():
-            self._configure(srsly.read_json(cfg_path))
-        return self
 
 
 def _check_override(tag: str, value: Override) -> Dict[str, str]:

@@ -11,24 +11,23 @@ exactly those names (spacy_anchors.md P13). Nothing here needs initializing.
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Optional
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import registry, to_bytes as _util_to_bytes, from_bytes as _util_from_bytes
+from spacy.util import registry
 from spacy.vocab import Vocab
 
 from . import tagsets
 from .formats import Reader, Reading
+from .serialize import SettingsSerializable
 
 #: `doc.user_data` key of the problems found in lenient mode, as [kind, line, col, text] lists
 #: (plain lists so `doc.to_bytes()` and `nlp.pipe(n_process=2)` carry them).
 PROBLEMS_KEY = "pretagged_problems"
 
 
-class PretaggedTokenizer:
+class PretaggedTokenizer(SettingsSerializable):
     """Reads `word/tag` text; see the README for the format rules."""
 
     def __init__(
@@ -96,28 +95,6 @@ class PretaggedTokenizer:
     # rebuilt in the worker, and n_process=2 works under fork, spawn and forkserver.
     def __reduce__(self):
         return (_rebuild_tokenizer, (self.vocab, self.cfg))
-
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        return _util_to_bytes({"cfg": lambda: srsly.json_dumps(self.cfg)}, exclude)
-
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "PretaggedTokenizer":
-        cfg: Dict[str, Any] = {}
-        _util_from_bytes(data, {"cfg": lambda b: cfg.update(srsly.json_loads(b))}, exclude)
-        if cfg:
-            self._configure(cfg)
-        return self
-
-    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg", self.cfg)
-
-    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "PretaggedTokenizer":
-        # spaCy calls this even when the pipeline was saved with exclude=["tokenizer"].
-        cfg_path = Path(path) / "cfg"
-        if cfg_path.exists():
-            self._configure(srsly.read_json(cfg_path))
-        return self
 
 
 def _rebuild_tokenizer(vocab: Vocab, cfg: Dict[str, Any]) -> PretaggedTokenizer:

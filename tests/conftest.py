@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-import spacy
 from spacy.util import load_config, load_model_from_config
 
 ROOT = Path(__file__).resolve().parent.parent

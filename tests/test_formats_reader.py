@@ -14,6 +14,8 @@ def test_line_breaks_are_sp_tokens_and_blank_lines_merge(hanlp_tags):
     assert list(zip(reading.words, reading.tags)) == [
         ("好", "a"), ("\r\n\r\n", "_SP"), ("坏", "a"), ("\r", "_SP"), ("再", "d"), ("\n", "_SP")]
     assert reading.sent_starts == [True, False, True, False, True, False]
+    assert (reading.lines[1], reading.cols[1]) == (1, 4)
+    assert (reading.lines[3], reading.cols[3]) == (3, 4)
 
 
 def test_edge_whitespace_of_concatenated_lines_is_text(hanlp_tags):

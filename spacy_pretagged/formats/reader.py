@@ -23,6 +23,29 @@ ON_ERROR = ("raise", "warn")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+class _Whitespace:
+    """Whitespace text (line breaks, line-edge whitespace) waiting to become one _SP token."""
+
+    __slots__ = ("parts", "line", "col")
+
+    def __init__(self) -> None:
+        self.parts: List[str] = []
+        self.line = self.col = 1
+
+    def add(self, text: str, line: int, col: int) -> None:
+        if not self.parts:
+            self.line, self.col = line, col
+        self.parts.append(text)
+
+    def flush(self, out: Reading) -> bool:
+        if not self.parts:
+            return False
+        out.append("".join(self.parts), False, SPACE_TAG, self.line, self.col)
+        out.sent_starts[-1] = False
+        self.parts.clear()
+        return True
+
+
 def _check_choice(name: str, value: str, allowed: Tuple[str, ...]) -> None:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, not {value!r}")
@@ -60,26 +83,20 @@ class Reader:
 
     def read(self, text: str, source: Optional[str] = None) -> Reading:
         out = Reading()
-        pending: List[str] = []  # whitespace text waiting to become one _SP token
-        pending_at = (1, 1)
+        pending = _Whitespace()
         pos = 0
         line_no = 1
         for m in _LINE_BREAK.finditer(text):
-            pending_at = self._read_line(text[pos:m.start()], line_no, source, out, pending,
-                                         pending_at)
-            if not pending:
-                pending_at = (line_no, m.start() - pos + 1)
-            pending.append(m.group())
+            self._read_line(text[pos:m.start()], line_no, source, out, pending)
+            pending.add(m.group(), line_no, m.start() - pos + 1)
             pos = m.end()
             line_no += 1
-        pending_at = self._read_line(text[pos:], line_no, source, out, pending, pending_at)
-        if pending:
-            out.append("".join(pending), False, SPACE_TAG, *pending_at)
-            out.sent_starts[-1] = False
+        self._read_line(text[pos:], line_no, source, out, pending)
+        pending.flush(out)
         return out
 
-    def _read_line(self, line, line_no, source, out, pending, pending_at):
-        """Read one line into `out`; return where the pending whitespace started."""
+    def _read_line(self, line: str, line_no: int, source: Optional[str], out: Reading,
+                   pending: _Whitespace) -> None:
         begin = 0
         title = self.title_prefix is not None and line.startswith(self.title_prefix)
         if title:
@@ -90,13 +107,11 @@ class Reader:
         if content_start == len(line):
             # Blank line (or a title marker alone): all of it is whitespace text.
             if line[begin:]:
-                if not pending:
-                    pending_at = (line_no, begin + 1)
-                pending.append(line[begin:])
+                pending.add(line[begin:], line_no, begin + 1)
             if title:
                 self._problem(out, Problem("empty_title", "title line has no tokens", line_no,
                                            1, line), source)
-            return pending_at
+            return
 
         items: List[Tuple[str, str, int]] = []
         problems: List[Problem] = []
@@ -111,9 +126,7 @@ class Reader:
         if glued:
             # Leading whitespace of a concatenated line is text: it joins the _SP token.
             if content_start > begin:
-                if not pending:
-                    pending_at = (line_no, begin + 1)
-                pending.append(line[begin:content_start])
+                pending.add(line[begin:content_start], line_no, begin + 1)
             rest = line[rest_start:]
             body_end = rest_start + len(rest.rstrip())
             if body_end > rest_start:
@@ -133,10 +146,7 @@ class Reader:
             space = False
             if glued and len(word) > 1 and word[-1] == " " and not word.isspace():
                 word, space = word[:-1], True
-            if pending:
-                out.append("".join(pending), False, SPACE_TAG, *pending_at)
-                out.sent_starts[-1] = False
-                pending.clear()
+            if pending.flush(out):
                 first += 1
             out.append(word, space, tag, line_no, start + 1)
         if len(out) > first:
@@ -144,12 +154,8 @@ class Reader:
             if title:
                 out.titles.append((first, len(out)))
         if glued:
-            trailing = line[body_end:]
-            if trailing:
-                if not pending:
-                    pending_at = (line_no, len(line) - len(trailing) + 1)
-                pending.append(trailing)
-        return pending_at
+            if body_end < len(line):
+                pending.add(line[body_end:], line_no, body_end + 1)
 
     def _problem(self, out: Reading, problem: Problem, source: Optional[str]) -> None:
         if source is not None:
