@@ -14,7 +14,7 @@ import warnings
 from typing import Any, Callable, Dict, Iterable, Optional
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import registry
 from spacy.vocab import Vocab
 
@@ -25,6 +25,15 @@ from .serialize import SettingsSerializable
 #: `doc.user_data` key of the problems found in lenient mode, as [kind, line, col, text] lists
 #: (plain lists so `doc.to_bytes()` and `nlp.pipe(n_process=2)` carry them).
 PROBLEMS_KEY = "pretagged_problems"
+#: `doc.user_data` key of PKU paragraph ids, as [index of the line's first token, id, tag].
+IDS_KEY = "pretagged_ids"
+
+# Pinyin from `看{kan4}/v` lives in `token._.pinyin` (None where the input has none). An
+# extension rather than part of the word: the word stays `看`, so matching, lemmas and
+# exports see the word the corpus tagged. Values are in doc.user_data: DocBin needs
+# store_user_data=True to keep them.
+if not Token.has_extension("pinyin"):
+    Token.set_extension("pinyin", default=None)
 
 
 class PretaggedTokenizer(SettingsSerializable):
@@ -39,26 +48,25 @@ class PretaggedTokenizer(SettingsSerializable):
         tagset: str = "hanlp",
         title_prefix: Optional[str] = "#",
         on_error: str = "raise",
+        item_separator: Optional[str] = None,
+        brackets: bool = True,
+        pinyin: bool = True,
+        paragraph_ids: bool = True,
     ):
         self.vocab = vocab
         self._configure(dict(format=format, separator=separator, tagset=tagset,
-                             title_prefix=title_prefix, on_error=on_error))
+                             title_prefix=title_prefix, on_error=on_error,
+                             item_separator=item_separator, brackets=brackets, pinyin=pinyin,
+                             paragraph_ids=paragraph_ids))
 
     def _configure(self, cfg: Dict[str, Any]) -> None:
-        self.reader = Reader(
-            tagsets.load(cfg["tagset"]).tags,
-            format=cfg["format"],
-            separator=cfg["separator"],
-            title_prefix=cfg["title_prefix"],
-            on_error=cfg["on_error"],
-        )
-        self.tagset = cfg["tagset"]
+        settings = dict(cfg)
+        self.tagset = settings.pop("tagset")
+        self.reader = Reader(tagsets.load(self.tagset).tags, **settings)
 
     @property
     def cfg(self) -> Dict[str, Any]:
-        r = self.reader
-        return {"format": r.format, "separator": r.separator, "tagset": self.tagset,
-                "title_prefix": r.title_prefix, "on_error": r.on_error}
+        return {"tagset": self.tagset, **self.reader.settings}
 
     def __call__(self, text: str) -> Doc:
         return self.doc_from_reading(self.reader.read(text))
@@ -86,6 +94,13 @@ class PretaggedTokenizer(SettingsSerializable):
         )
         if reading.titles:
             doc.spans["title"] = [Span(doc, start, end) for start, end in reading.titles]
+        if reading.compounds:
+            doc.spans["compounds"] = [Span(doc, start, end, label=label)
+                                      for start, end, label in reading.compounds]
+        if reading.ids:
+            doc.user_data[IDS_KEY] = [list(entry) for entry in reading.ids]
+        for i, pinyin in reading.pinyin.items():
+            doc[i]._.pinyin = pinyin
         if reading.problems:
             doc.user_data[PROBLEMS_KEY] = [[p.kind, p.line, p.col, p.text]
                                            for p in reading.problems]
@@ -108,13 +123,17 @@ def create_pretagged_tokenizer(
     tagset: str = "hanlp",
     title_prefix: Optional[str] = "#",
     on_error: str = "raise",
+    item_separator: Optional[str] = None,
+    brackets: bool = True,
+    pinyin: bool = True,
+    paragraph_ids: bool = True,
 ) -> Callable[[Language], PretaggedTokenizer]:
-    # Fail at config time, not on the first text.
-    settings = dict(format=format, separator=separator, tagset=tagset,
-                    title_prefix=title_prefix, on_error=on_error)
-    Reader(tagsets.load(tagset).tags, **{k: v for k, v in settings.items() if k != "tagset"})
+    settings = dict(format=format, separator=separator, title_prefix=title_prefix,
+                    on_error=on_error, item_separator=item_separator, brackets=brackets,
+                    pinyin=pinyin, paragraph_ids=paragraph_ids)
+    Reader(tagsets.load(tagset).tags, **settings)  # fail at config time, not on the first text
 
     def make(nlp: Language) -> PretaggedTokenizer:
-        return PretaggedTokenizer(nlp.vocab, **settings)
+        return PretaggedTokenizer(nlp.vocab, tagset=tagset, **settings)
 
     return make

@@ -54,7 +54,7 @@ def test_columns_point_at_words(hanlp_tags):
         ("微信/gi词/", "empty_tag", 6),
         ("微信/gi词/Qq", "unknown_tag", 6),
         ("微信/gi词", "no_separator", 6),
-        ("微信", "no_separator", 1),
+        ("微信", "untagged_line", 1),
     ],
 )
 def test_bad_input_raises_with_line_and_column(hanlp_tags, text, kind, col):

@@ -66,3 +66,76 @@ def test_lenient_keeps_unknown_tag_and_skips_empty_word():
     # "/n" follows a single separator space: no whitespace is left for a space word.
     assert tokens == [("我", "rr"), ("词", "foo"), ("好", "a"), ("词", "")]
     assert [p.kind for p in reading.problems] == ["unknown_tag", "empty_word", "no_separator"]
+
+
+# --- What real corpora put around and inside items -----------------------------------------
+
+def pku(text, **kw):
+    reader = Reader(tagsets.load("pku").tags, format="spaced", **kw)
+    return reader.read(text)
+
+
+def test_pku_compound_id_and_line_endings():
+    r = pku("19980101-01-001-002/m  中共中央/nt  [中央/n  人民/n  广播/vn  电台/n]nt  好/a  \r\r\n"
+            "19980101-01-001-003/m  （/w  ")
+    assert r.words == ["中共中央", "中央", "人民", "广播", "电台", "好", "\r\r\n", "（"]
+    assert r.tags == ["nt", "n", "n", "vn", "n", "a", "_SP", "w"]
+    assert r.compounds == [(1, 5, "nt")]
+    assert r.ids == [(0, "19980101-01-001-002", "m"), (7, "19980101-01-001-003", "m")]
+    assert r.cols[0] == 24  # columns still count the id
+
+
+def test_2014_style_and_nested_compounds():
+    r = pku("[纽约/ns 时报/n]/nz [[欧洲/ns 安全/a 政治/n]NP 的/u 鸿沟/n]NP [a/n [b/n c/n]NP]S")
+    assert r.words == ["纽约", "时报", "欧洲", "安全", "政治", "的", "鸿沟", "a", "b", "c"]
+    assert sorted(r.compounds) == [(0, 2, "nz"), (2, 5, "NP"), (2, 7, "NP"), (7, 10, "S"),
+                                   (8, 10, "NP")]
+
+
+def test_literal_brackets_are_words():
+    r = Reader(tagsets.load("ictclas").tags, format="spaced").read("DRIS/x [/wkz 1/m ]/wky")
+    assert list(zip(r.words, r.tags)) == [("DRIS", "x"), ("[", "wkz"), ("1", "m"), ("]", "wky")]
+    assert r.compounds == []
+
+
+def test_pinyin_goes_beside_the_word():
+    r = pku("看{kan4}/v  为{ wei4 }/p  不得{bu4de2}/v  {/w")
+    assert r.words == ["看", "为", "不得", "{"]
+    assert r.pinyin == {0: "kan4", 1: "wei4", 2: "bu4de2"}
+    assert pku("看{kan4}/v", pinyin=False).words == ["看{kan4}"]
+
+
+def test_paragraph_ids_can_be_words():
+    r = pku("19980101-01-001-002/m  好/a", paragraph_ids=False)
+    assert r.words == ["19980101-01-001-002", "好"] and r.ids == []
+
+
+def test_exact_item_separator_keeps_extra_whitespace_as_text():
+    r = Reader(tagsets.load("ictclas").tags, format="spaced", item_separator=" ").read(
+        "    \u3000\u3000当/p 。/wj   \n\nJan/x  Wong/x    的/ude1")
+    assert list(zip(r.words, r.spaces, r.tags)) == [
+        ("    \u3000\u3000", False, "_SP"), ("当", False, "p"), ("。", True, "wj"),
+        (" \n\n", False, "_SP"), ("Jan", True, "x"), ("Wong", True, "x"), ("  ", False, "_SP"),
+        ("的", False, "ude1")]
+
+
+def test_jieba_newline_word_takes_the_line_break():
+    r = Reader(tagsets.load("jieba").tags, format="spaced", item_separator=" ").read(
+        "a/eng \n/x b/eng\n\n/x c/eng")
+    assert list(zip(r.words, r.tags)) == [("a", "eng"), ("\n", "x"), ("b", "eng"),
+                                          ("\n\n", "x"), ("c", "eng")]
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("[中央/n  人民/n  好/a", "unbalanced_bracket"),
+    ("中央/n  人民/n]nt  好/a", "unbalanced_bracket"),
+    ("[中央/n  人民/n]  好/a", "compound_tag_missing"),
+    ("我 爱 北京", "untagged_line"),
+])
+def test_bracket_and_line_problems(text, kind):
+    with pytest.raises(PretaggedFormatError) as info:
+        pku(text)
+    assert info.value.problem.kind == kind
+    r = pku(text, on_error="warn")
+    assert [p.kind for p in r.problems] == [kind]
+    assert r.compounds == [] and all(r.words)

@@ -5,7 +5,9 @@
   lines become whitespace tokens tagged `_SP` (consecutive ones merge into one token, as
   spaCy's own tokenizer does);
 - a word's trailing single space becomes the token's whitespace (`open /nz`);
-- in spaced lines the whitespace between items is markup, not text, and is dropped.
+- in spaced lines the whitespace between items is markup; with an `item_separator`, only
+  that much of it is, and the rest is text (see spaced.py).
+A leading byte-order mark is not text and is skipped.
 """
 from __future__ import annotations
 
@@ -15,12 +17,15 @@ from typing import Collection, List, Optional, Tuple
 from .detect import looks_glued
 from .glued import compile_boundaries, find_boundaries, split_glued, untagged_rest
 from .records import SPACE_TAG, PretaggedFormatError, Problem, Reading
-from .spaced import split_spaced
+from .spaced import (CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, WS, Event, SpacedOptions,
+                     split_spaced)
 
 FORMATS = ("auto", "concatenated", "spaced")
 ON_ERROR = ("raise", "warn")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: C0 controls other than tab and line breaks, and DEL: never text a tagger meant to write.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _Whitespace:
@@ -37,13 +42,17 @@ class _Whitespace:
             self.line, self.col = line, col
         self.parts.append(text)
 
-    def flush(self, out: Reading) -> bool:
+    def flush(self, out: Reading, tag: str = SPACE_TAG) -> bool:
         if not self.parts:
             return False
-        out.append("".join(self.parts), False, SPACE_TAG, self.line, self.col)
+        out.append("".join(self.parts), False, tag, self.line, self.col)
         out.sent_starts[-1] = False
         self.parts.clear()
         return True
+
+    def take(self, out: Reading, tag: str) -> bool:
+        """Make the pending text a token with `tag` if it ends in a line break (jieba `\\n/x`)."""
+        return bool(self.parts) and self.parts[-1][-1] in "\r\n" and self.flush(out, tag)
 
 
 def _check_choice(name: str, value: str, allowed: Tuple[str, ...]) -> None:
@@ -63,6 +72,10 @@ class Reader:
         separator: str = "/",
         title_prefix: Optional[str] = "#",
         on_error: str = "raise",
+        item_separator: Optional[str] = None,
+        brackets: bool = True,
+        pinyin: bool = True,
+        paragraph_ids: bool = True,
     ):
         _check_choice("format", format, FORMATS)
         _check_choice("on_error", on_error, ON_ERROR)
@@ -70,20 +83,34 @@ class Reader:
             raise ValueError(f"separator must be one non-whitespace character, not {separator!r}")
         if title_prefix == "":
             raise ValueError("title_prefix must be a non-empty string or None")
+        if item_separator is not None and (not item_separator or item_separator.strip()):
+            raise ValueError(f"item_separator must be whitespace or None, not {item_separator!r}")
         self.tags = frozenset(tags)
         self.format = format
         self.separator = separator
         self.title_prefix = title_prefix
         self.on_error = on_error
         self._boundaries = compile_boundaries(self.tags, separator)
+        self._spaced = SpacedOptions(separator, self.tags, item_separator, brackets, pinyin,
+                                     paragraph_ids)
+
+    @property
+    def settings(self) -> dict:
+        """Everything but the tags, as keyword arguments of the constructor."""
+        o = self._spaced
+        return {"format": self.format, "separator": self.separator,
+                "title_prefix": self.title_prefix, "on_error": self.on_error,
+                "item_separator": o.item_separator, "brackets": o.brackets,
+                "pinyin": o.pinyin, "paragraph_ids": o.paragraph_ids}
 
     def __reduce__(self):
-        return (_rebuild_reader, (sorted(self.tags), self.format, self.separator,
-                                  self.title_prefix, self.on_error))
+        return (_rebuild_reader, (sorted(self.tags), self.settings))
 
     def read(self, text: str, source: Optional[str] = None) -> Reading:
         out = Reading()
         pending = _Whitespace()
+        if text.startswith("\ufeff"):
+            text = text[1:]
         pos = 0
         line_no = 1
         for m in _LINE_BREAK.finditer(text):
@@ -113,49 +140,85 @@ class Reader:
                                            1, line), source)
             return
 
-        items: List[Tuple[str, str, int]] = []
+        events: List[Event] = []
         problems: List[Problem] = []
-        rest_start = len(line)
+        control = _CONTROL.search(line)
+        if control:
+            problems.append(Problem("control_character",
+                                    f"control character U+{ord(control.group()):04X}",
+                                    line_no, control.start() + 1,
+                                    line[max(0, control.start() - 10):control.end() + 10]))
         glued = self.format == "concatenated"
         if self.format != "spaced":
             boundaries = find_boundaries(self._boundaries, line, content_start)
             if self.format == "auto":
                 glued = looks_glued(line, content_start, boundaries, self.separator)
-            if glued:
-                rest_start = split_glued(line, content_start, boundaries, line_no, items, problems)
         if glued:
-            # Leading whitespace of a concatenated line is text: it joins the _SP token.
-            if content_start > begin:
-                pending.add(line[begin:content_start], line_no, begin + 1)
-            rest = line[rest_start:]
-            body_end = rest_start + len(rest.rstrip())
-            if body_end > rest_start:
-                kind, word, tag = untagged_rest(line[rest_start:body_end], self.separator,
-                                                self.tags)
-                problems.append(Problem(kind, _MESSAGES[kind], line_no, rest_start + 1, rest))
-                if word:
-                    items.append((word, tag, rest_start))
+            self._split_glued(line, begin, content_start, boundaries, line_no, events,
+                              problems)
         else:
-            split_spaced(line, begin, self.separator, self.tags, line_no, items, problems)
-
+            split_spaced(line, begin, self._spaced, line_no, events, problems)
         for problem in problems:
             self._problem(out, problem, source)
 
-        first = len(out)
-        for word, tag, start in items:
-            space = False
-            if glued and len(word) > 1 and word[-1] == " " and not word.isspace():
-                word, space = word[:-1], True
-            if pending.flush(out):
-                first += 1
-            out.append(word, space, tag, line_no, start + 1)
-        if len(out) > first:
+        first = -1  # index of the line's first word token
+        opened: List[int] = []
+        for kind, text, tag, start, extra in events:
+            if kind == TOK:
+                space = False
+                if glued and len(text) > 1 and text[-1] == " " and not text.isspace():
+                    text, space = text[:-1], True
+                pending.flush(out)
+                if first < 0:
+                    first = len(out)
+                if extra is not None:
+                    out.pinyin[len(out)] = extra
+                out.append(text, space, tag, line_no, start + 1)
+            elif kind == WS or kind == GAP:
+                if kind == GAP and text[0] == " " and first >= 0 and not out.spaces[-1] \
+                        and out.tags[-1] != SPACE_TAG:
+                    out.spaces[-1] = True
+                    text, start = text[1:], start + 1
+                if text:
+                    pending.add(text, line_no, start + 1)
+            elif kind == OPEN:
+                pending.flush(out)
+                opened.append(len(out))
+            elif kind == CLOSE:
+                out.compounds.append((opened.pop(), len(out), text))
+            elif kind == ID:
+                pending.flush(out)
+                out.ids.append((len(out), text, tag))
+            elif kind == TAKE_BREAK:
+                if not pending.take(out, tag):
+                    self._problem(out, Problem("empty_word", f"tag {tag!r} has no word before "
+                                               "it", line_no, start + 1, line[:start + 10]),
+                                  source)
+        if first >= 0:
             out.sent_starts[first] = True
             if title:
                 out.titles.append((first, len(out)))
-        if glued:
-            if body_end < len(line):
-                pending.add(line[body_end:], line_no, body_end + 1)
+
+    def _split_glued(self, line, begin, content_start, boundaries, line_no, events, problems):
+        items: List[Tuple[str, str, int]] = []
+        rest_start = split_glued(line, content_start, boundaries, line_no, items, problems)
+        # Leading whitespace of a concatenated line is text: it joins the _SP token.
+        if content_start > begin:
+            events.append((WS, line[begin:content_start], "", begin, None))
+        rest = line[rest_start:]
+        body_end = rest_start + len(rest.rstrip())
+        if body_end > rest_start:
+            kind, word, tag = untagged_rest(line[rest_start:body_end], self.separator, self.tags)
+            if kind == "no_separator" and not items:
+                kind = "untagged_line"
+            problems.append(Problem(kind, _MESSAGES[kind], line_no, rest_start + 1, rest))
+            if word:
+                items.append((word, tag, rest_start))
+        events.extend((TOK, word, tag, start, None) for word, tag, start in items)
+        if body_end < len(line):
+            # Whitespace after the last tag; never a token's own whitespace (that would
+            # move it before the tag on writing).
+            events.append((WS, line[body_end:], "", body_end, None))
 
     def _problem(self, out: Reading, problem: Problem, source: Optional[str]) -> None:
         if source is not None:
@@ -167,11 +230,11 @@ class Reader:
 
 _MESSAGES = {
     "no_separator": "text with no tag at the end of the line",
+    "untagged_line": "line has no tags at all",
     "empty_tag": "word has no tag after the separator",
     "unknown_tag": "unknown tag at the end of the line",
 }
 
 
-def _rebuild_reader(tags, format, separator, title_prefix, on_error) -> Reader:
-    return Reader(tags, format=format, separator=separator, title_prefix=title_prefix,
-                  on_error=on_error)
+def _rebuild_reader(tags, settings) -> Reader:
+    return Reader(tags, **settings)

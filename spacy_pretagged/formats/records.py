@@ -7,7 +7,7 @@ small Python objects it would only take apart again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, List, NamedTuple, Optional, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 #: The tag of whitespace tokens made from line breaks and line-edge whitespace (spaCy's own
 #: convention for whitespace tokens; the mapper gives them POS SPACE).
@@ -66,6 +66,12 @@ class Reading:
     sent_starts: List[Optional[bool]] = field(default_factory=list)
     #: Token ranges [start, end) of title lines.
     titles: List[Tuple[int, int]] = field(default_factory=list)
+    #: Bracket compounds (PKU `[中央/n  人民/n]nt`): [start, end) and the compound tag.
+    compounds: List[Tuple[int, int, str]] = field(default_factory=list)
+    #: Paragraph ids (PKU `19980101-01-001-001/m`): index of the line's first token, id, tag.
+    ids: List[Tuple[int, str, str]] = field(default_factory=list)
+    #: Pinyin annotations (`看{kan4}/v`) by token index.
+    pinyin: Dict[int, str] = field(default_factory=dict)
     problems: List[Problem] = field(default_factory=list)
 
     def __len__(self) -> int:

@@ -1,57 +1,187 @@
 """Whitespace-separated `word/tag` items: PKU, ICTCLAS/NLPIR, jieba, THULAC.
 
 Each item is split at its *last* separator, so `//n` is the word `/` and `1/2/m` the word
-`1/2`. Taggers that write a space *word* print it as an item with an empty word
-(jieba: `open/eng  /x 平台/n`, THULAC: `open_x  _j 平台_n`): the word is the whitespace in
-front of the item, less the one character the tool put between items.
+`1/2`. On top of that, what real corpora put around and inside items:
+- PKU bracket compounds `[中央/n  人民/n  电台/n]nt` (also the 2014 style `…时报/n]/nz` and
+  nesting): the brackets are markup around the tokens, turned into OPEN/CLOSE events. A
+  bracket that is the whole word (`[/wkz`, `]/wky` in ICTCLAS output) is a word.
+- PKU paragraph ids (`19980101-01-001-001/m` first in a line): metadata, an ID event.
+- pinyin in braces (`看{kan4}/v`, `为{ wei4 }/p`): the word is `看`, the pinyin rides along.
+- Space words: taggers print a space word as an item with an empty word (jieba
+  `open/eng  /x 平台/n`, THULAC `open_x  _w 平台_n`): its word is the whitespace in front.
+
+Whitespace between items is markup, with two policies (`item_separator`):
+- None: any run of whitespace separates items and is not text (PKU, whose runs vary);
+- a string such as " ": exactly that separates items and whatever whitespace is beyond it is
+  text (ICTCLAS writes `Jan/x  Wong/x` for "Jan Wong" and keeps U+3000 indents).
 """
 from __future__ import annotations
 
 import re
-from typing import Collection, List, Tuple
+from typing import Collection, List, Optional, Tuple
 
 from .records import Problem
 
-#: Runs that are not item separators: everything but ASCII space, tab and U+3000.
-ITEM = re.compile(r"[^ \t\u3000]+")
+# Event kinds (first field of every event tuple): (kind, text, tag, start, extra)
+# TOK   (word, tag, start, pinyin or None)   a token
+# WS    (text, "", start, None)              whitespace text for a whitespace token
+# GAP   (text, "", start, None)              whitespace text between items: its first space,
+#                                            if any, is the previous token's whitespace
+# OPEN / CLOSE (label)                       bracket compound around the TOKs between
+# ID    (id, tag, start, None)               a paragraph id
+# TAKE_BREAK ("", tag, start, None)          an empty word that takes the line break before it
+TOK, WS, GAP, OPEN, CLOSE, ID, TAKE_BREAK = range(7)
+Event = Tuple[int, str, str, int, Optional[str]]
+
+#: One item: anything but ASCII space, tab and U+3000, except that a pinyin annotation in
+#: braces may contain spaces (`为{ wei4 }/p`).
+ITEM = re.compile(r"(?:[^ \t\u3000{]|\{[ A-Za-z0-9üÜ:]*\}|\{)+")
 
 
-def split_spaced(
-    line: str,
-    begin: int,
-    separator: str,
-    tags: Collection[str],
-    line_no: int,
-    items: List[Tuple[str, str, int]],
-    problems: List[Problem],
-) -> None:
-    """Append (word, tag, start) to `items`, and what is wrong to `problems`."""
-    prev_end = -1
-    for m in ITEM.finditer(line, begin):
+def item_pattern(item_separator: Optional[str]) -> "re.Pattern[str]":
+    """Items under an exact `item_separator`: only its characters split items; an item starts
+    with a non-whitespace character (tabs and U+3000 in front of it are text between items)
+    and may contain other whitespace (THULAC writes the word `a\tb` as `a\tb_n`)."""
+    if item_separator is None:
+        return ITEM
+    split = re.escape("".join(sorted(set(item_separator))))
+    return re.compile(rf"(?:[^\s{{]|{_BRACES}|\{{)(?:[^{split}{{]|{_BRACES}|\{{)*")
+
+
+_BRACES = r"\{[ A-Za-z0-9üÜ:]*\}"
+_PINYIN = re.compile(r"(.+?)\{ *([A-Za-z0-9üÜ:][A-Za-z0-9üÜ: ]*?) *\}")
+_CLOSE = re.compile(r"\]/?([A-Za-z][A-Za-z0-9_\-]*)$")
+PARAGRAPH_ID = re.compile(r"\d{8}-\d{2}-\d{3}-\d{3}")
+
+
+class SpacedOptions:
+    __slots__ = ("separator", "tags", "item_separator", "brackets", "pinyin", "paragraph_ids",
+                 "item")
+
+    def __init__(self, separator: str, tags: Collection[str], item_separator: Optional[str],
+                 brackets: bool, pinyin: bool, paragraph_ids: bool):
+        self.separator = separator
+        self.tags = tags
+        self.item_separator = item_separator
+        self.brackets = brackets
+        self.pinyin = pinyin
+        self.paragraph_ids = paragraph_ids
+        self.item = item_pattern(item_separator)
+
+
+def split_spaced(line: str, begin: int, opts: SpacedOptions, line_no: int,
+                 events: List[Event], problems: List[Problem]) -> None:
+    """Append the line's events to `events` and what is wrong with it to `problems`."""
+    sep, exact = opts.separator, opts.item_separator
+    prev_end = -1  # end of the previous item; -1 at line start
+    opened: List[Tuple[int, int]] = []  # (event index, column) of brackets not yet closed
+    tagged = untagged = 0
+    for m in opts.item.finditer(line, begin):
         chunk, start = m.group(), m.start()
-        i = chunk.rfind(separator)
+        at_line_start = prev_end < 0
+        run = line[begin:start] if at_line_start else line[prev_end:start]
+        prev_end = m.end()
+        # `extra`: whitespace beyond the item separator, which is text (exact policy only);
+        # `space_word`: what an item with an empty word takes as its word.
+        if exact is None:
+            extra, space_word = "", (run if at_line_start else run[1:])
+        else:
+            extra = run if at_line_start or not run.startswith(exact) else run[len(exact):]
+            space_word = extra
+
+        opens = 0
+        if opts.brackets and chunk[0] == "[":
+            k = len(chunk) - len(chunk.lstrip("["))
+            if k < len(chunk) and chunk[k] != sep:
+                opens, chunk, start = k, chunk[k:], start + k
+        closes: List[str] = []
+        if opts.brackets and "]" in chunk:
+            chunk, closes = _peel_closes(chunk, sep)
+
+        i = chunk.rfind(sep)
         if i < 0:
-            problems.append(Problem("no_separator", f"no {separator!r} separator and no tag",
+            untagged += 1
+            if extra:
+                events.append((GAP, extra, "", start - len(extra), None))
+            problems.append(Problem("no_separator", f"no {sep!r} separator and no tag",
                                     line_no, start + 1, chunk))
-            items.append((chunk, "", start))
-            prev_end = m.end()
+            events.append((TOK, chunk, "", start, None))
             continue
+        tagged += 1
         word, tag = chunk[:i], chunk[i + 1:]
         if not word:
-            # A space word: the whitespace in front, less the one separator character the
-            # tool wrote between items (none at the start of a line).
-            run = line[begin:start] if prev_end < 0 else line[prev_end + 1:start]
-            if not run:
+            if space_word:
+                word, start, extra = space_word, start - len(space_word), ""
+            elif at_line_start:
+                # First in its line with nothing before it: the word is the line break
+                # (jieba writes a newline word as `\n/x`); the reader checks there is one.
+                events.append((TAKE_BREAK, "", tag, start, None))
+                continue
+            else:
                 problems.append(Problem("empty_word", f"tag {tag!r} has no word before it",
                                         line_no, start + 1, chunk))
-                prev_end = m.end()
                 continue
-            word, start = run, start - len(run)
+        if extra:
+            events.append((GAP, extra, "", start - len(extra), None))
+        if (at_line_start and opts.paragraph_ids and tag == "m" and not opens
+                and PARAGRAPH_ID.fullmatch(word)):
+            events.append((ID, word, tag, start, None))
+            continue
+        missing_label = False
         if not tag:
             problems.append(Problem("empty_tag", "word has no tag after the separator",
                                     line_no, start + 1, chunk))
-        elif tag not in tags:
+        elif opts.brackets and tag.endswith("]") and tag.rstrip("]"):
+            problems.append(Problem("compound_tag_missing", "no compound tag after ']'",
+                                    line_no, start + len(chunk), chunk))
+            tag, missing_label = tag.rstrip("]"), True
+        elif tag not in opts.tags:
             problems.append(Problem("unknown_tag", f"unknown tag {tag!r}",
-                                    line_no, m.start() + i + 2, chunk))
-        items.append((word, tag, start))
-        prev_end = m.end()
+                                    line_no, start + i + 2, chunk))
+        pinyin = None
+        if opts.pinyin and word[-1] == "}":
+            p = _PINYIN.fullmatch(word)
+            if p:
+                word, pinyin = p.group(1), p.group(2)
+        for _ in range(opens):
+            opened.append((len(events), start + 1))
+            events.append((OPEN, "", "", start, None))
+        events.append((TOK, word, tag, start, pinyin))
+        if missing_label and opened:
+            del events[opened.pop()[0]]  # the compound has no label: drop it, keep tokens
+        for label in closes:
+            if opened:
+                opened.pop()
+                events.append((CLOSE, label, "", start, None))
+            else:
+                problems.append(Problem("unbalanced_bracket", f"']{label}' closes no '['",
+                                        line_no, start + 1, m.group()))
+    if prev_end >= 0 and exact is not None:
+        run = line[prev_end:]
+        extra = run[len(exact):] if run.startswith(exact) else run
+        if extra:
+            events.append((GAP, extra, "", len(line) - len(extra), None))
+    for index, col in reversed(opened):
+        problems.append(Problem("unbalanced_bracket", "'[' is never closed", line_no, col,
+                                line[col - 2:col + 10]))
+        del events[index]  # the tokens stay; the compound that never closed does not
+    if untagged and not tagged:
+        problems[:] = [p for p in problems if p.kind != "no_separator"]
+        problems.append(Problem("untagged_line", "line has no tags at all", line_no,
+                                begin + 1, line[begin:begin + 30]))
+
+
+def _peel_closes(chunk: str, sep: str) -> Tuple[str, List[str]]:
+    """`电台/n]nt` → (`电台/n`, ["nt"]); `c/n]NP]S` → (`c/n`, ["NP", "S"]) innermost first."""
+    labels: List[str] = []
+    body = chunk
+    while True:
+        m = _CLOSE.search(body)
+        if not m or body.rfind(sep, 0, m.start()) <= 0:
+            break
+        labels.append(m.group(1))
+        body = body[:m.start()]
+    if not labels or "]" in body[body.rfind(sep) + 1:]:
+        return chunk, []
+    labels.reverse()
+    return body, labels

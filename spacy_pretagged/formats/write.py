@@ -1,15 +1,21 @@
 """Tokens back to pre-tagged text: the inverse of the readers.
 
-For concatenated text the round trip is exact: whatever the reader accepts comes back byte
-for byte, because every character of the input is either in a token, in a token's
-whitespace, in an `_SP` token (written as it is) or is markup the writer restores (the
-separators and tags, the title prefix). Spaced output is lossy in one documented way: a
-token's trailing whitespace is written as a separate space word tagged `space_tag` (jieba's
-convention), which reads back as its own token.
+Concatenated: exact. Whatever the concatenated reader accepts comes back byte for byte,
+because every character of the input is in a token, in a token's whitespace, in an `_SP`
+token (written as it is) or is markup the writer restores (separators and tags, the title
+prefix).
+
+Spaced, the normal form: every item is followed by `item_separator` unless it ends its line;
+a token's whitespace is written after that separator (so a reader with the same
+`item_separator` reads it back as text, ICTCLAS style); PKU paragraph ids come first in their
+line; compounds are written PKU-1998 style `[w/t  w/t]nt` (`compound_slash=True`: 2014 style
+`]/nt`); pinyin as `word{pinyin}/tag`. A PKU file therefore comes back with its items, tags,
+compounds and ids, with two-space separators and no trailing separator at line ends.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Set, Tuple
+from collections import Counter
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .records import SPACE_TAG
 
@@ -17,37 +23,51 @@ WRITE_FORMATS = ("concatenated", "spaced")
 
 
 def write_tokens(
-    tokens: Iterable[Tuple[str, str, str]],
+    tokens: Sequence[Tuple[str, str, str]],
     *,
     format: str = "concatenated",
     separator: str = "/",
     title_starts: Set[int] = frozenset(),
     title_prefix: Optional[str] = "#",
-    space_tag: str = "x",
+    compounds: Iterable[Tuple[int, int, str]] = (),
+    ids: Mapping[int, Tuple[str, str]] = {},
+    pinyin: Mapping[int, str] = {},
+    item_separator: str = " ",
+    compound_slash: bool = False,
 ) -> str:
-    """`tokens` are (text, whitespace, tag) triples; `title_starts` the indices that open a title."""
+    """`tokens` are (text, whitespace, tag); the other arguments are keyed by token index."""
     if format not in WRITE_FORMATS:
         raise ValueError(f"format must be one of {WRITE_FORMATS}, not {format!r}")
     spaced = format == "spaced"
-    out = []
-    at_line_start = True
+    gap = item_separator if spaced else ""
+    opens: Counter = Counter()
+    closes: Dict[int, List[str]] = {}
+    # Inner compounds close first: sort by start descending so nested ones come inside.
+    for start, end, label in sorted(compounds, key=lambda c: (-c[0], c[1])):
+        opens[start] += 1
+        closes.setdefault(end - 1, []).append(label)
+    close_mark = "]" + separator if compound_slash else "]"
+    out: List[str] = []
+    n = len(tokens)
     for i, (text, ws, tag) in enumerate(tokens):
+        if i in ids:
+            out.append(f"{ids[i][0]}{separator}{ids[i][1]}{gap}")
         if tag == SPACE_TAG:
             out.append(text + ws)
-            at_line_start = True
             continue
         if i in title_starts and title_prefix:
             out.append(title_prefix)
-            at_line_start = True
+        out.append("[" * opens[i])
+        out.append(text if i not in pinyin else f"{text}{{{pinyin[i]}}}")
         if not spaced:
-            out.append(f"{text}{ws}{separator}{tag}")
-            continue
-        if not at_line_start:
-            out.append(" ")
-        out.append(f"{text}{separator}{tag}")
-        if ws:
-            out.append(f" {ws}{separator}{space_tag}")
-        at_line_start = False
+            out.append(ws)
+        out.append(separator + tag)
+        for label in closes.get(i, ()):
+            out.append(close_mark + label)
+        if spaced:
+            ends_line = i + 1 == n or tokens[i + 1][2] == SPACE_TAG
+            if ws or not ends_line:
+                out.append(gap + ws)
     return "".join(out)
 
 
@@ -57,15 +77,27 @@ def to_pretagged(
     separator: str = "/",
     *,
     title_prefix: Optional[str] = "#",
-    space_tag: str = "x",
+    item_separator: str = " ",
+    compound_slash: bool = False,
 ) -> str:
-    """Write a spaCy `Doc` as pre-tagged text; titles come from `doc.spans["title"]`."""
+    """Write a spaCy `Doc` as pre-tagged text: titles from `doc.spans["title"]`, compounds
+    from `doc.spans["compounds"]`, paragraph ids from `doc.user_data`, pinyin from
+    `token._.pinyin`."""
     titles = doc.spans["title"] if "title" in doc.spans else ()
+    compounds = doc.spans["compounds"] if "compounds" in doc.spans else ()
+    ids = {i: (pid, tag) for i, pid, tag in doc.user_data.get("pretagged_ids", ())}
+    pinyin = {}
+    if len(doc) and doc[0].has_extension("pinyin"):
+        pinyin = {t.i: t._.pinyin for t in doc if t._.pinyin is not None}
     return write_tokens(
-        ((t.text, t.whitespace_, t.tag_) for t in doc),
+        [(t.text, t.whitespace_, t.tag_) for t in doc],
         format=format,
         separator=separator,
         title_starts={span.start for span in titles},
         title_prefix=title_prefix,
-        space_tag=space_tag,
+        compounds=[(span.start, span.end, span.label_) for span in compounds],
+        ids=ids,
+        pinyin=pinyin,
+        item_separator=item_separator,
+        compound_slash=compound_slash,
     )

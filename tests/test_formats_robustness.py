@@ -1,0 +1,86 @@
+"""Bad input gets a clear error (strict) or is reported and kept/skipped (lenient); never a
+crash of another kind, an empty token, or a hang."""
+import time
+
+import pytest
+
+from spacy_pretagged import tagsets
+from spacy_pretagged.formats import PretaggedFormatError, Reader
+
+HANLP = tagsets.load("hanlp").tags
+
+
+def problems(text, **kw):
+    return Reader(HANLP, on_error="warn", **kw).read(text)
+
+
+@pytest.mark.parametrize("text,kind,line,col", [
+    ("好/a\n我/rr 词/Qq", "unknown_tag", 2, 8),
+    ("好/a词/", "empty_tag", 1, 4),
+    ("好/a/w坏/a", "empty_word", 1, 4),
+    ("好/a\n我 爱 北京", "untagged_line", 2, 1),
+    ("好/a坏\x00/a", "control_character", 1, 5),
+    ("好/a坏\x07了/ule", "control_character", 1, 5),
+])
+def test_strict_names_line_and_column(text, kind, line, col):
+    with pytest.raises(PretaggedFormatError) as info:
+        Reader(HANLP).read(text, source="f.txt")
+    p = info.value.problem
+    assert (p.kind, p.line, p.col, p.source) == (kind, line, col, "f.txt")
+    assert str(info.value).startswith(f"f.txt:{line}:{col}: ")
+    reading = problems(text)
+    assert [q.kind for q in reading.problems] == [kind]
+    assert all(reading.words)
+
+
+def test_lenient_keeps_control_characters_as_text():
+    reading = problems("好/a坏\x00/a")
+    assert reading.words == ["好", "坏\x00"]
+
+
+def test_a_tab_inside_a_word_is_part_of_the_word():
+    # Taggers do emit such words (THULAC: `a\tb_n`); spaCy takes them; nothing is lost.
+    assert Reader(HANLP, format="concatenated").read("好/a坏\t蛋/n").words == ["好", "坏\t蛋"]
+    reader = Reader(tagsets.load("thulac").tags, format="spaced", separator="_",
+                    item_separator=" ")
+    reading = reader.read("我_r \t爱_v a\tb_n")
+    assert reading.words == ["我", "\t", "爱", "a\tb"]
+    assert reading.tags == ["r", "_SP", "v", "n"]
+    # Without an item separator a tab separates items, as any whitespace does.
+    assert Reader(HANLP, format="spaced").read("好/a\t蛋/n").words == ["好", "蛋"]
+
+
+def test_byte_order_mark_is_skipped():
+    reading = Reader(HANLP).read("\ufeff#标题/n\n好/a")
+    assert reading.words == ["标题", "\n", "好"] and reading.titles == [(0, 1)]
+    assert reading.cols[0] == 2
+
+
+@pytest.mark.parametrize("text,words", [("", []), ("   ", ["   "]), ("\n\n", ["\n\n"]),
+                                        (" \r\n\t", [" \r\n\t"])])
+def test_empty_and_whitespace_only_input(text, words):
+    for fmt in ("auto", "concatenated", "spaced"):
+        reading = Reader(HANLP, format=fmt).read(text)
+        assert reading.words == words and not reading.problems
+
+
+def _time(reader, text):
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        reader.read(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("fmt,unit", [
+    ("concatenated", "微信/gi是/vshi腾讯/ntc近两年/qt崛起/v的/ude1一个/mq新颖/a的/ude1工具/gi，/w"),
+    ("spaced", "微信/gi 是/vshi 腾讯/ntc 近两年/qt 崛起/v 的/ude1 一个/mq 新颖/a 的/ude1 工具/gi ，/w "),
+])
+def test_a_10_mb_single_line_reads_in_linear_time(fmt, unit):
+    reader = Reader(HANLP, format=fmt)
+    big = unit * (10_000_000 // len(unit.encode("utf-8")))
+    half = big[: len(big) // 2 - (len(big) // 2) % len(unit)]
+    assert len(big.encode("utf-8")) > 9_900_000
+    t_half, t_big = _time(reader, half), _time(reader, big)
+    assert t_big < 2.5 * t_half, (t_half, t_big)
