@@ -5,12 +5,13 @@ because every character of the input is in a token, in a token's whitespace, in 
 token (written as it is) or is markup the writer restores (separators and tags, the title
 prefix).
 
-Spaced, the normal form: every item is followed by `item_separator` unless it ends its line;
-a token's whitespace is written after that separator (so a reader with the same
+Spaced, the normal form: every item is followed by `item_separator` (at line ends too, as
+ICTCLAS and PKU write it; not after the last token of the text); a token's whitespace is
+written after that separator (so a reader with the same
 `item_separator` reads it back as text, ICTCLAS style); PKU paragraph ids come first in their
 line; compounds are written PKU-1998 style `[w/t  w/t]nt` (`compound_slash=True`: 2014 style
 `]/nt`); pinyin as `word{pinyin}/tag`. A PKU file therefore comes back with its items, tags,
-compounds and ids, with two-space separators and no trailing separator at line ends.
+compounds and ids, with two-space separators, also at line ends.
 """
 from __future__ import annotations
 
@@ -64,10 +65,8 @@ def write_tokens(
         out.append(separator + tag)
         for label in closes.get(i, ()):
             out.append(close_mark + label)
-        if spaced:
-            ends_line = i + 1 == n or tokens[i + 1][2] == SPACE_TAG
-            if ws or not ends_line:
-                out.append(gap + ws)
+        if spaced and (ws or i + 1 < n):
+            out.append(gap + ws)
     return "".join(out)
 
 

@@ -1,0 +1,97 @@
+"""Property-based: writer → reader gives the same tokens wherever the format is unambiguous,
+for every tagset; and the reader never raises anything but PretaggedFormatError."""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spacy_pretagged import tagsets
+from spacy_pretagged.formats import PretaggedFormatError, Reader, write_tokens
+
+TAGSETS = tagsets.available()
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+CJK = "微信平台是的了中国人民北京"
+LATIN = "abcXYZ"
+DIGITS = "0123456789１２"
+PUNCT = "，。！？、：“”（）,.!?"
+
+
+def _line(tags, alphabet, space_words):
+    word = st.text(alphabet=alphabet, min_size=1, max_size=5)
+    if space_words:
+        word = st.one_of(word, word, word, st.sampled_from([" ", "  "]))
+    return st.lists(st.tuples(word, st.sampled_from(["", " "]), st.sampled_from(tags)),
+                    min_size=1, max_size=8)
+
+
+def _join(lines):
+    tokens = []
+    for i, line in enumerate(lines):
+        if i:
+            tokens.append(("\n", "", "_SP"))
+        tokens.extend(line)
+    return tokens
+
+
+def _read(reader, text):
+    r = reader.read(text)
+    return list(zip(r.words, [" " if s else "" for s in r.spaces], r.tags))
+
+
+@pytest.mark.parametrize("name", TAGSETS)
+@SETTINGS
+@given(data=st.data())
+def test_spaced_round_trip(name, data):
+    tags = sorted(tagsets.load(name).tags)
+    sep = "_" if name == "thulac" else "/"
+    # Unambiguous in spaced format: words without whitespace (or all whitespace), no
+    # bracket or brace markup; a space word never follows a token's own whitespace.
+    alphabet = CJK + LATIN + DIGITS + PUNCT + "/_"
+    lines = data.draw(st.lists(_line(tags, alphabet, True), min_size=1, max_size=3))
+    tokens = []
+    for tok in _join(lines):
+        if not (tok[0].isspace() and tok[2] != "_SP" and tokens and tokens[-1][1]):
+            tokens.append(tok)
+    text = write_tokens(tokens, format="spaced", separator=sep)
+    reader = Reader(tags, format="spaced", separator=sep, item_separator=" ",
+                    paragraph_ids=False, title_prefix=None)
+    assert _read(reader, text) == tokens
+
+
+@pytest.mark.parametrize("name", TAGSETS)
+@SETTINGS
+@given(data=st.data())
+def test_concatenated_round_trip(name, data):
+    tags = sorted(tagsets.load(name).tags)
+    # Unambiguous in concatenated format: no word starts with a character that could
+    # continue a tag (Latin letters, ASCII digits) and no word contains the separator.
+    alphabet = CJK + DIGITS[-2:] + PUNCT
+    word_start_ok = lambda w: not (w[0].isascii() and w[0].isalnum())  # noqa: E731
+    lines = data.draw(st.lists(_line(tags, alphabet + LATIN + DIGITS, False), min_size=1,
+                               max_size=3))
+    tokens = [(w if word_start_ok(w) else "中" + w, ws, t) for w, ws, t in _join(lines)]
+    text = write_tokens(tokens)
+    reader = Reader(tags, format="concatenated")
+    assert _read(reader, text) == tokens
+    assert write_tokens(_read(reader, text)) == text
+
+
+@pytest.mark.parametrize("fmt", ["auto", "concatenated", "spaced"])
+@pytest.mark.parametrize("item_separator", [None, " "])
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+       | st.text(alphabet="微信/ gi[]{}nt_\n\r\t\u3000/wx1", max_size=60))
+def test_reader_raises_only_format_errors_and_never_makes_empty_tokens(fmt, item_separator,
+                                                                      text):
+    tags = tagsets.load("pku").tags | tagsets.load("hanlp").tags
+    try:
+        Reader(tags, format=fmt, item_separator=item_separator).read(text)
+    except PretaggedFormatError:
+        pass
+    lenient = Reader(tags, format=fmt, item_separator=item_separator, on_error="warn")
+    reading = lenient.read(text)
+    assert all(reading.words)
+    assert len(reading.words) == len(reading.tags) == len(reading.lines) == len(reading.cols)
+    for start, end, _ in reading.compounds:
+        assert 0 <= start < end <= len(reading.words)
