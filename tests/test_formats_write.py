@@ -32,7 +32,7 @@ def test_spaced_pku_normal_form():
                         compounds=[(0, 3, "nt"), (0, 2, "NP")], ids={0: ("19980101-01-001-001", "m"),
                                                                     5: ("19980101-01-001-002", "m")},
                         pinyin={3: "kan4"})
-    assert text == ("19980101-01-001-001/m  [[中央/n  人民/n]NP  电台/n]nt  看{kan4}/v\r\n"
+    assert text == ("19980101-01-001-001/m  [[中央/n  人民/n]NP  电台/n]nt  看{kan4}/v  \r\n"
                     "19980101-01-001-002/m  好/a")
     assert write_tokens(tokens[:3], format="spaced", compounds=[(0, 3, "nz")],
                         compound_slash=True) == "[中央/n 人民/n 电台/n]/nz"
