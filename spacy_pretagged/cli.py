@@ -42,14 +42,17 @@ def show(
                                           help="Also write the Doc as spaCy JSON here"),
 ) -> None:
     """Tokenize and map one file; print tokens, tags, POS and a summary."""
-    from .formats import to_pretagged
+    from .formats import PretaggedFormatError, to_pretagged
 
     nlp = load_pipeline(pipeline)
-    # newline="" keeps \r\n and lone \r as they are: they are text, and line numbers in
-    # error messages must count them the way the reader does.
+    if not hasattr(nlp.tokenizer, "read_file"):
+        msg.fail(f"{pipeline} does not use spacy_pretagged.PretaggedTokenizer.v1", exits=1)
+    try:
+        doc = nlp(nlp.tokenizer.read_file(path, encoding=encoding))
+    except PretaggedFormatError as e:
+        msg.fail(str(e), exits=1)
     with path.open(encoding=encoding, newline="") as f:
         text = f.read()
-    doc = nlp(text)
     rows = [(t.i, repr(t.text) if t.is_space else t.text, t.tag_, t.pos_, str(t.morph) or "_",
              "" if t.is_sent_start is False else "S")
             for t in (doc if limit <= 0 else doc[:limit])]

@@ -11,7 +11,8 @@ exactly those names (spacy_anchors.md P13). Nothing here needs initializing.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Dict, Iterable, Optional
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -70,6 +71,13 @@ class PretaggedTokenizer(SettingsSerializable):
 
     def __call__(self, text: str) -> Doc:
         return self.doc_from_reading(self.reader.read(text))
+
+    def read_file(self, path: Union[str, Path], encoding: str = "utf-8") -> Doc:
+        """A Doc from a file; problems name the file. `newline=""` keeps `\\r\\n` and lone
+        `\\r` as they are: they are text, and line numbers count them as the reader does."""
+        with open(path, encoding=encoding, newline="") as f:
+            text = f.read()
+        return self.doc_from_reading(self.reader.read(text, source=str(path)))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
