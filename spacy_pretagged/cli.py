@@ -27,6 +27,12 @@ def load_pipeline(pipeline: str):
     return spacy.load(pipeline)
 
 
+def fail(message: str) -> None:
+    """One line on stderr, exit code 1: errors are for reading, not tracebacks."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
 @app.callback()
 def main() -> None:
     """Commands of spacy-pretagged."""
@@ -46,11 +52,11 @@ def show(
 
     nlp = load_pipeline(pipeline)
     if not hasattr(nlp.tokenizer, "read_file"):
-        msg.fail(f"{pipeline} does not use spacy_pretagged.PretaggedTokenizer.v1", exits=1)
+        fail(f"{pipeline} does not use spacy_pretagged.PretaggedTokenizer.v1")
     try:
         doc = nlp(nlp.tokenizer.read_file(path, encoding=encoding))
     except PretaggedFormatError as e:
-        msg.fail(str(e), exits=1)
+        fail(str(e))
     with path.open(encoding=encoding, newline="") as f:
         text = f.read()
     rows = [(t.i, repr(t.text) if t.is_space else t.text, t.tag_, t.pos_, str(t.morph) or "_",
