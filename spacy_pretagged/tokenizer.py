@@ -53,12 +53,13 @@ class PretaggedTokenizer(SettingsSerializable):
         brackets: bool = True,
         pinyin: bool = True,
         paragraph_ids: bool = True,
+        untagged: str = "raise",
     ):
         self.vocab = vocab
         self._configure(dict(format=format, separator=separator, tagset=tagset,
                              title_prefix=title_prefix, on_error=on_error,
                              item_separator=item_separator, brackets=brackets, pinyin=pinyin,
-                             paragraph_ids=paragraph_ids))
+                             paragraph_ids=paragraph_ids, untagged=untagged))
 
     def _configure(self, cfg: Dict[str, Any]) -> None:
         settings = dict(cfg)
@@ -135,10 +136,11 @@ def create_pretagged_tokenizer(
     brackets: bool = True,
     pinyin: bool = True,
     paragraph_ids: bool = True,
+    untagged: str = "raise",
 ) -> Callable[[Language], PretaggedTokenizer]:
     settings = dict(format=format, separator=separator, title_prefix=title_prefix,
                     on_error=on_error, item_separator=item_separator, brackets=brackets,
-                    pinyin=pinyin, paragraph_ids=paragraph_ids)
+                    pinyin=pinyin, paragraph_ids=paragraph_ids, untagged=untagged)
     Reader(tagsets.load(tagset).tags, **settings)  # fail at config time, not on the first text
 
     def make(nlp: Language) -> PretaggedTokenizer:

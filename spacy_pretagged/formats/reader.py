@@ -23,6 +23,9 @@ from .spaced import (CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, WS, Event, SpacedOpt
 
 FORMATS = ("auto", "concatenated", "spaced")
 ON_ERROR = ("raise", "warn")
+#: What a line without any tag gets: an error, or one token per character (spaCy's own
+#: default Chinese segmentation) with an empty tag.
+UNTAGGED = ("raise", "characters")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: C0 controls other than tab and line breaks, and DEL: never text a tagger meant to write.
@@ -77,9 +80,11 @@ class Reader:
         brackets: bool = True,
         pinyin: bool = True,
         paragraph_ids: bool = True,
+        untagged: str = "raise",
     ):
         _check_choice("format", format, FORMATS)
         _check_choice("on_error", on_error, ON_ERROR)
+        _check_choice("untagged", untagged, UNTAGGED)
         if len(separator) != 1 or separator.isspace():
             raise ValueError(f"separator must be one non-whitespace character, not {separator!r}")
         if title_prefix == "":
@@ -91,6 +96,7 @@ class Reader:
         self.separator = separator
         self.title_prefix = title_prefix
         self.on_error = on_error
+        self.untagged = untagged
         self._boundaries = compile_boundaries(self.tags, separator)
         self._spaced = SpacedOptions(separator, self.tags, item_separator, brackets, pinyin,
                                      paragraph_ids)
@@ -102,7 +108,7 @@ class Reader:
         return {"format": self.format, "separator": self.separator,
                 "title_prefix": self.title_prefix, "on_error": self.on_error,
                 "item_separator": o.item_separator, "brackets": o.brackets,
-                "pinyin": o.pinyin, "paragraph_ids": o.paragraph_ids}
+                "pinyin": o.pinyin, "paragraph_ids": o.paragraph_ids, "untagged": self.untagged}
 
     def __reduce__(self):
         return (_rebuild_reader, (sorted(self.tags), self.settings))
@@ -162,11 +168,16 @@ class Reader:
                                     line_no, control.start() + 1,
                                     line[max(0, control.start() - 10):control.end() + 10]))
         glued = self.format == "concatenated"
-        if self.format != "spaced":
+        if self.format != "spaced" or self.untagged != "raise":
             boundaries = find_boundaries(self._boundaries, line, content_start)
             if self.format == "auto":
                 glued = looks_glued(line, content_start, boundaries, self.separator)
-        if glued:
+        if self.untagged != "raise" and not boundaries:
+            # No `SEP tag` anywhere: plain text (e.g. what `nlp.evaluate` and spaCy's own
+            # corpus reader pass to make_doc). One token per character, no tag.
+            glued = False
+            _split_characters(line, begin, events)
+        elif glued:
             self._split_glued(line, begin, content_start, boundaries, line_no, events,
                               problems)
         else:
@@ -239,6 +250,12 @@ class Reader:
         if self.on_error == "raise":
             raise PretaggedFormatError(problem)
         out.problems.append(problem)
+
+
+def _split_characters(line: str, begin: int, events: List[Event]) -> None:
+    for i in range(begin, len(line)):
+        char = line[i]
+        events.append((GAP if char.isspace() else TOK, char, "", i, None))
 
 
 _MESSAGES = {

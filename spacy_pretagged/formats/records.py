@@ -80,6 +80,36 @@ class Reading:
     def tokens(self) -> Iterator[Token]:
         return map(Token, self.words, self.spaces, self.tags, self.lines, self.cols)
 
+    def slice(self, start: int, end: int) -> "Reading":
+        """Tokens [start, end) with the spans, ids and pinyin that fall inside, re-indexed."""
+        part = Reading(self.words[start:end], self.spaces[start:end], self.tags[start:end],
+                       self.lines[start:end], self.cols[start:end],
+                       self.sent_starts[start:end])
+        part.titles = [(a - start, b - start) for a, b in self.titles
+                       if start <= a and b <= end]
+        part.compounds = [(a - start, b - start, label) for a, b, label in self.compounds
+                          if start <= a and b <= end]
+        part.ids = [(i - start, pid, tag) for i, pid, tag in self.ids if start <= i < end]
+        part.pinyin = {i - start: p for i, p in self.pinyin.items() if start <= i < end}
+        part.problems = [p for p in self.problems
+                         if part.lines and part.lines[0] <= p.line <= part.lines[-1]]
+        if part.sent_starts:
+            part.sent_starts[0] = True
+        return part
+
+    def line_ranges(self) -> List[Tuple[int, int]]:
+        """[start, end) of each line's tokens; the line-break tokens fall outside."""
+        ranges = []
+        start = 0
+        for i, (word, tag) in enumerate(zip(self.words, self.tags)):
+            if tag == SPACE_TAG and ("\n" in word or "\r" in word):
+                if start < i:
+                    ranges.append((start, i))
+                start = i + 1
+        if start < len(self.words):
+            ranges.append((start, len(self.words)))
+        return ranges
+
     def append(self, word: str, space: bool, tag: str, line: int, col: int) -> None:
         self.words.append(word)
         self.spaces.append(space)

@@ -1,0 +1,120 @@
+"""`spacy_pretagged.PretaggedCorpus.v1`: pre-tagged files as training data for `spacy train`.
+
+spaCy's own `Corpus` makes the predicted Doc with `nlp.make_doc(reference.text)`, i.e. it
+would run our tokenizer on text without tags (spacy_anchors.md P12). This reader yields
+`Example(predicted, reference)` where the predicted Doc has the reference's words and spaces
+and nothing else, and the reference carries the corpus' tags plus what the pipeline's rule
+components derive from them (POS, morph, lemma, entities, sentence starts), so a trained
+`tagger` learns the corpus' fine tags and `spacy evaluate` can score POS and entities.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
+
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import registry
+
+from . import tagsets
+from .entities import PretaggedEntities
+from .formats import Reader, Reading
+from .mapper import PretaggedTagMapper
+
+DOC_PER = ("line", "file", "article")
+
+
+class PretaggedCorpus:
+    def __init__(
+        self,
+        path: Union[str, Path],
+        *,
+        format: str = "auto",
+        tagset: str = "hanlp",
+        separator: str = "/",
+        item_separator: Optional[str] = None,
+        encoding: str = "utf-8",
+        doc_per: str = "line",
+        limit: int = 0,
+        on_error: str = "raise",
+    ):
+        if doc_per not in DOC_PER:
+            raise ValueError(f"doc_per must be one of {DOC_PER}, not {doc_per!r}")
+        self.path = Path(path)
+        if not self.path.exists():
+            raise ValueError(f"no such file or folder: {self.path}")
+        self.tagset = tagset
+        self.encoding = encoding
+        self.doc_per = doc_per
+        self.limit = limit
+        self.reader = Reader(tagsets.load(tagset).tags, format=format, separator=separator,
+                             item_separator=item_separator, on_error=on_error)
+
+    def files(self) -> List[Path]:
+        if self.path.is_file():
+            return [self.path]
+        return sorted(p for p in self.path.rglob("*") if p.is_file() and
+                      not p.name.startswith("."))
+
+    def readings(self) -> Iterator[Reading]:
+        """One Reading per document unit, in file order."""
+        for path in self.files():
+            with path.open(encoding=self.encoding, newline="") as f:
+                reading = self.reader.read(f.read(), source=str(path))
+            for start, end in self._units(reading):
+                if any(tag != "_SP" for tag in reading.tags[start:end]):
+                    yield reading.slice(start, end)
+
+    def _units(self, reading: Reading) -> List[Tuple[int, int]]:
+        if self.doc_per == "file":
+            return [(0, len(reading))]
+        lines = reading.line_ranges()
+        if self.doc_per == "line":
+            return lines
+        # Articles: PKU ids are date-page-article-paragraph; lines without an id belong to
+        # the article before them.
+        article = {i: pid.rsplit("-", 1)[0] for i, pid, _ in reading.ids}
+        units: List[Tuple[int, int]] = []
+        current = None
+        for start, end in lines:
+            key = article.get(start, current)
+            if units and key == current:
+                units[-1] = (units[-1][0], end)
+            else:
+                units.append((start, end))
+            current = key
+        return units
+
+    def __call__(self, nlp: Language) -> Iterator[Example]:
+        annotate = [PretaggedTagMapper(nlp.vocab, tagset=self.tagset),
+                    PretaggedEntities(nlp.vocab, tagset=self.tagset), Sentencizer()]
+        tokenizer = getattr(nlp.tokenizer, "doc_from_reading", None)
+        for n, reading in enumerate(self.readings()):
+            if self.limit and n >= self.limit:
+                break
+            reference = (tokenizer(reading) if tokenizer else
+                         Doc(nlp.vocab, words=reading.words, spaces=reading.spaces,
+                             tags=reading.tags, sent_starts=reading.sent_starts))
+            for component in annotate:
+                reference = component(reference)
+            predicted = Doc(nlp.vocab, words=reading.words, spaces=reading.spaces)
+            yield Example(predicted, reference)
+
+
+@registry.readers("spacy_pretagged.PretaggedCorpus.v1")
+def create_pretagged_corpus(
+    path: Union[str, Path],
+    format: str = "auto",
+    tagset: str = "hanlp",
+    separator: str = "/",
+    item_separator: Optional[str] = None,
+    encoding: str = "utf-8",
+    doc_per: str = "line",
+    limit: int = 0,
+    on_error: str = "raise",
+) -> Callable[[Language], Iterable[Example]]:
+    return PretaggedCorpus(path, format=format, tagset=tagset, separator=separator,
+                           item_separator=item_separator, encoding=encoding, doc_per=doc_per,
+                           limit=limit, on_error=on_error)
