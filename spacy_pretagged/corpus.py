@@ -58,16 +58,25 @@ class PretaggedCorpus:
         return sorted(p for p in self.path.rglob("*") if p.is_file() and
                       not p.name.startswith("."))
 
-    def readings(self) -> Iterator[Reading]:
-        """One Reading per document unit, in file order."""
+    def file_readings(self) -> Iterator[Tuple[Path, Reading]]:
+        """Each file, read whole (its problems name the file)."""
         for path in self.files():
             with path.open(encoding=self.encoding, newline="") as f:
-                reading = self.reader.read(f.read(), source=str(path))
-            for start, end in self._units(reading):
-                if any(tag != "_SP" for tag in reading.tags[start:end]):
-                    yield reading.slice(start, end)
+                yield path, self.reader.read(f.read(), source=str(path))
 
-    def _units(self, reading: Reading) -> List[Tuple[int, int]]:
+    def readings(self) -> Iterator[Reading]:
+        """One Reading per document unit, in file order."""
+        for _, reading in self.file_readings():
+            yield from self.split(reading)
+
+    def split(self, reading: Reading) -> Iterator[Reading]:
+        """The document units of a file's Reading (`doc_per`); units without words are
+        skipped (blank lines)."""
+        for start, end in self.units(reading):
+            if any(tag != "_SP" for tag in reading.tags[start:end]):
+                yield reading.slice(start, end)
+
+    def units(self, reading: Reading) -> List[Tuple[int, int]]:
         if self.doc_per == "file":
             return [(0, len(reading))]
         lines = reading.line_ranges()

@@ -1,6 +1,9 @@
-"""`python -m spacy_pretagged show`: files in other encodings, clear failures."""
+"""The command line: show, convert, validate, stats; through `python -m spacy_pretagged` and
+`python -m spacy pretagged`; clear one-line errors."""
 import subprocess
 import sys
+
+import pytest
 
 from conftest import CONFIGS, SEED, read_seed
 
@@ -30,3 +33,110 @@ def test_seed_show_prints_tags_and_pos():
     out = run("show", CONFIGS / "hanlp.cfg", SEED, "--limit", "8")
     assert out.returncode == 0, out.stderr
     assert "ude1" in out.stdout and "PART" in out.stdout
+
+
+# --- convert / validate / stats, and the same through spaCy's own CLI ----------------------
+
+PKU = ("19980101-01-001-001/m  江/nr  泽民/nr  在/p  [北京/ns  大学/n]nt  讲话/v  。/w  \r\n"
+       "\r\n19980101-01-001-002/m  他/r  说/v  ：/w  “/w  好/a  。/w  ”/w  \r\n"
+       "19980101-01-002-001/m  新/a  世纪/n  。/w  \r\n")
+
+
+def spacy_cli(*args):
+    return subprocess.run([sys.executable, "-m", "spacy", "pretagged", *map(str, args)],
+                          capture_output=True, text=True)
+
+
+@pytest.fixture()
+def pku_file(tmp_path):
+    path = tmp_path / "pd.txt"
+    path.write_bytes(PKU.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("doc_per,docs", [("line", 3), ("article", 2), ("file", 1)])
+def test_convert_to_docbin(pku_file, tmp_path, doc_per, docs):
+    import spacy
+    from spacy.tokens import DocBin
+
+    out = run("convert", pku_file, tmp_path / "pd.spacy", "--format", "spaced", "--tagset",
+              "pku", "--doc-per", doc_per)
+    assert out.returncode == 0, out.stderr
+    assert f"{docs} docs" in out.stdout and "no problems" in out.stdout
+    got = list(DocBin().from_disk(tmp_path / "pd.spacy").get_docs(spacy.blank("zh").vocab))
+    assert len(got) == docs
+    words = [t for d in got for t in d if t.tag_ != "_SP"]
+    assert len(words) == 17
+    assert [(e.text, e.label_) for e in got[0].ents][:2] == [("江泽民", "PERSON"),
+                                                            ("北京大学", "ORG")]
+    assert all(t.pos_ for t in words)
+
+
+@pytest.mark.parametrize("to", ["conllu", "jsonl", "pretagged"])
+def test_convert_to_text_formats(pku_file, tmp_path, to):
+    out = run("convert", pku_file, tmp_path / f"pd.{to}", "--to", to, "-f", "spaced",
+              "-t", "pku", "--n-process", "2")
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / f"pd.{to}").read_text(encoding="utf-8")
+    assert "泽民" in text
+    if to == "conllu":
+        assert "\tPROPN\tnr\t" in text
+    if to == "jsonl":
+        assert len(text.strip().splitlines()) == 3
+
+
+def test_spacy_cli_has_our_commands(pku_file, tmp_path):
+    out = spacy_cli("convert", pku_file, tmp_path / "pd.conllu", "--to", "conllu", "-f",
+                    "spaced", "-t", "pku")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "pd.conllu").exists()
+    assert "validate" in spacy_cli("--help").stdout
+
+
+def test_validate_lists_every_problem_and_fails(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_text("我/r 爱/v\n他/r 词/vvn 好/\n[中央/n 人民/n\n", encoding="utf-8")
+    out = run("validate", path, "-f", "spaced", "-t", "pku")
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert f"{path}:2:7: unknown tag 'vvn': '词/vvn'" in lines
+    assert f"{path}:2:11: word has no tag after the separator: '好/'" in lines
+    assert any(line.startswith(f"{path}:3:2: '[' is never closed") for line in lines)
+    assert "3 problem(s)" in out.stdout
+
+
+def test_validate_clean_file(pku_file):
+    out = run("validate", pku_file, "-f", "spaced", "-t", "pku")
+    assert out.returncode == 0 and "17 tokens" in out.stdout
+
+
+def test_stats_with_png_and_json(pku_file, tmp_path):
+    import json
+
+    out = run("stats", pku_file, "-f", "spaced", "-t", "pku", "--png", tmp_path / "t.png",
+              "--json", tmp_path / "s.json")
+    assert out.returncode == 0, out.stderr
+    figures = json.loads((tmp_path / "s.json").read_text())
+    assert figures["tokens"] == 17 and figures["compounds"] == {"nt": 1}
+    assert figures["entities"] == {"PERSON": 1, "ORG": 1}
+    assert figures["tags"]["w"] == 6 and figures["unknown_tags"] == {}
+    assert (tmp_path / "t.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["convert", "missing.txt", "out.spacy"], "does not exist"),
+    (["convert", "{seed}", "out.x", "--to", "xml"], "error: --to must be one of"),
+    (["convert", "{seed}", "out.spacy", "-t", "ctb"], "error: unknown tagset 'ctb'"),
+    (["convert", "{seed}", "out.spacy", "--doc-per", "page"], "error: doc_per must be one of"),
+    (["validate", "{gbk}"], "error: {gbk}: not utf-8"),
+])
+def test_errors_are_one_line(tmp_path, args, message):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("你好/a 世界/n".encode("gbk"))
+    fill = {"seed": str(SEED), "gbk": str(gbk)}
+    out = run(*[a.format(**fill) for a in args])
+    assert out.returncode != 0
+    assert message.format(**fill) in out.stderr
+    assert "Traceback" not in out.stderr
+    if message.startswith("error:"):
+        assert len(out.stderr.strip().splitlines()) == 1

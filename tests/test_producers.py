@@ -197,7 +197,7 @@ def assert_round_trip(doc, raw, pairs):
 
 @pytest.fixture(scope="module")
 def jieba_posseg():
-    jieba = pytest.importorskip("jieba")
+    import jieba
     import jieba.posseg
 
     jieba.setLogLevel(60)  # no "Building prefix dict" chatter
@@ -248,7 +248,7 @@ def test_jieba_paragraph(jieba_posseg, jieba_nlp):
 
 @pytest.fixture(scope="module")
 def thulac_model():
-    thulac = pytest.importorskip("thulac")
+    import thulac
     return thulac.thulac()  # loads the model shipped in the wheel (~4 s), once per module
 
 

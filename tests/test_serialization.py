@@ -30,3 +30,18 @@ def test_docbin_round_trip(nlp, seed_doc):
         assert [getattr(t, attr) for t in doc] == [getattr(t, attr) for t in seed_doc], attr
     assert [str(t.morph) for t in doc] == [str(t.morph) for t in seed_doc]
     assert [s.text for s in doc.spans["title"]] == [s.text for s in seed_doc.spans["title"]]
+
+
+def test_spacy_package_requires_spacy_pretagged(nlp, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    nlp.to_disk(tmp_path / "p")
+    (tmp_path / "pkg").mkdir()
+    out = subprocess.run([sys.executable, "-m", "spacy", "package", tmp_path / "p",
+                          tmp_path / "pkg", "--name", "pretagged_test", "--version", "0.0.1",
+                          "--build", "none"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    meta = json.loads(next((tmp_path / "pkg").rglob("meta.json")).read_text())
+    assert any(r.startswith("spacy-pretagged>=") for r in meta["requirements"])

@@ -1,0 +1,150 @@
+"""Writing a stream of Docs to a file: DocBin (`.spacy`), CoNLL-U, JSONL, pre-tagged text.
+
+Every writer takes an iterable of Docs and writes as it goes, so `nlp.pipe(...)` over a corpus
+never needs all Docs in memory; each returns `Counts(docs, sentences, tokens)`. `WRITERS` maps
+the format names a CLI offers to the functions. Files are UTF-8 and opened with `newline=""`:
+what we write is what lands on disk (CoNLL-U wants LF; pre-tagged text keeps the Docs' own
+`\\r\\n`).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable, Dict, Iterable, NamedTuple, Optional, Union
+
+from spacy.tokens import Doc, DocBin
+
+from ..formats import to_pretagged
+from .conllu import ConlluWriter, DocId, sentences
+
+PathLike = Union[str, Path]
+
+
+class Counts(NamedTuple):
+    """What a writer wrote. For CoNLL-U, sentences and tokens as written (no whitespace
+    tokens, no whitespace-only sentences); elsewhere `doc.sents` (a Doc without sentence
+    boundaries counts as one) and all tokens."""
+
+    docs: int
+    sentences: int
+    tokens: int
+
+
+def _open(path: PathLike):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("w", encoding="utf-8", newline="")
+
+
+def write_docbin(
+    docs: Iterable[Doc],
+    path: PathLike,
+    store_user_data: bool = True,
+    shard_size: Optional[int] = None,
+) -> Counts:
+    """spaCy's binary format, what `spacy train` reads. Keeps every token attribute DocBin
+    stores by default (ORTH, whitespace, TAG, POS, MORPH, LEMMA, SENT_START, HEAD, DEP,
+    entities), span groups (`title`, `compounds`), and with `store_user_data` our user data
+    (paragraph ids, lenient-mode problems, `token._.pinyin`).
+
+    A `.spacy` file is one serialized DocBin, which holds compact token arrays (not Docs) until
+    it is written. For corpora too big for that, `shard_size=N` makes `path` a directory with
+    one `NNNNNN.spacy` per N Docs, written as they fill; spaCy's `Corpus` (and so
+    `spacy train`) reads such a directory as one corpus.
+    """
+    path = Path(path)
+    if shard_size is not None:
+        if shard_size < 1:
+            raise ValueError("shard_size must be at least 1")
+        path.mkdir(parents=True, exist_ok=True)
+    n_docs = n_sents = n_tokens = n_shards = 0
+    bin_ = DocBin(store_user_data=store_user_data)
+
+    def flush(target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        bin_.to_disk(target)
+
+    for doc in docs:
+        bin_.add(doc)
+        n_docs += 1
+        n_sents += len(sentences(doc))
+        n_tokens += len(doc)
+        if shard_size is not None and len(bin_) == shard_size:
+            flush(path / f"{n_shards:06d}.spacy")
+            n_shards += 1
+            bin_ = DocBin(store_user_data=store_user_data)
+    if shard_size is None:
+        flush(path)
+    elif len(bin_) or not n_shards:
+        flush(path / f"{n_shards:06d}.spacy")
+    return Counts(n_docs, n_sents, n_tokens)
+
+
+def write_jsonl(docs: Iterable[Doc], path: PathLike) -> Counts:
+    """One `doc.to_json()` per line, `ensure_ascii=False` (Chinese stays readable). JSON
+    escapes line breaks inside strings, so a line is a Doc (split on `\\n`, not with
+    `str.splitlines()`, which also breaks at a raw U+2028)."""
+    n_docs = n_sents = n_tokens = 0
+    with _open(path) as f:
+        for doc in docs:
+            f.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+            n_docs += 1
+            n_sents += len(sentences(doc))
+            n_tokens += len(doc)
+    return Counts(n_docs, n_sents, n_tokens)
+
+
+def write_conllu(
+    docs: Iterable[Doc],
+    path: PathLike,
+    *,
+    doc_id_prefix: str = "doc",
+    doc_id: Optional[DocId] = None,
+    newdoc: bool = True,
+    nfc: bool = True,
+) -> Counts:
+    """CoNLL-U; see `spacy_pretagged.export.conllu` for columns and the whitespace policy."""
+    with _open(path) as f:
+        writer = ConlluWriter(f, doc_id_prefix=doc_id_prefix, doc_id=doc_id, newdoc=newdoc,
+                              nfc=nfc)
+        for doc in docs:
+            writer.write(doc)
+    return Counts(writer.docs, writer.sentences, writer.tokens)
+
+
+def write_pretagged(
+    docs: Iterable[Doc],
+    path: PathLike,
+    format: str = "concatenated",
+    separator: str = "/",
+    item_separator: str = " ",
+) -> Counts:
+    """`word/tag` text via `to_pretagged`, Docs one after another. Between two Docs a `\\n`
+    is added only if the first does not end with a line break, so a single Doc is written
+    exactly as `to_pretagged` gives it (the seed comes back byte for byte)."""
+    n_docs = n_sents = n_tokens = 0
+    last = "\n"  # last character written; nothing written counts as a line end
+    with _open(path) as f:
+        for doc in docs:
+            text = to_pretagged(doc, format=format, separator=separator,
+                                item_separator=item_separator)
+            if text:
+                if last not in "\r\n":
+                    f.write("\n")
+                f.write(text)
+                last = text[-1]
+            n_docs += 1
+            n_sents += len(sentences(doc))
+            n_tokens += len(doc)
+    return Counts(n_docs, n_sents, n_tokens)
+
+
+Writer = Callable[..., Counts]
+
+#: Format name → writer, for the CLI.
+WRITERS: Dict[str, Writer] = {
+    "spacy": write_docbin,
+    "conllu": write_conllu,
+    "jsonl": write_jsonl,
+    "pretagged": write_pretagged,
+}
