@@ -111,6 +111,9 @@ def convert(
                                  help="warn: report problems and go on; raise: stop at the first"),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes for the pipeline"),
     batch_size: int = typer.Option(256, "--batch-size"),
+    shard_size: Optional[int] = typer.Option(
+        None, "--shard-size", help="--to spacy: write OUTPUT as a folder of .spacy files of "
+        "this many docs each, so memory stays flat (spaCy's Corpus reads the folder)"),
 ) -> None:
     """Convert pre-tagged files into .spacy (DocBin), CoNLL-U, JSONL or pre-tagged text.
 
@@ -150,11 +153,12 @@ def convert(
                 yield doc
 
         stream = nlp.pipe(docs(), n_process=n_process, batch_size=batch_size)
-        summary = WRITERS[to](counted(stream), output)
+        options = {"shard_size": shard_size} if to == "spacy" and shard_size else {}
+        summary = WRITERS[to](counted(stream), output, **options)
         bar.close()
     elapsed = time.perf_counter() - start
-    msg.good(f"wrote {output}: {summary.docs:,} docs, {summary.tokens:,} tokens "
-             f"({tokens / max(elapsed, 1e-9):,.0f} tokens/s)")
+    msg.good(f"wrote {output}: {summary.docs:,} docs, {summary.sentences:,} sentences, "
+             f"{summary.tokens:,} tokens ({tokens / max(elapsed, 1e-9):,.0f} tokens/s)")
     _print_problems(problems)
 
 

@@ -72,9 +72,9 @@ class PretaggedCorpus:
     def split(self, reading: Reading) -> Iterator[Reading]:
         """The document units of a file's Reading (`doc_per`); units without words are
         skipped (blank lines)."""
-        for start, end in self.units(reading):
-            if any(tag != "_SP" for tag in reading.tags[start:end]):
-                yield reading.slice(start, end)
+        units = [(start, end) for start, end in self.units(reading)
+                 if any(tag != "_SP" for tag in reading.tags[start:end])]
+        yield from reading.split(units)
 
     def units(self, reading: Reading) -> List[Tuple[int, int]]:
         if self.doc_per == "file":

@@ -72,6 +72,14 @@ def test_convert_to_docbin(pku_file, tmp_path, doc_per, docs):
     assert all(t.pos_ for t in words)
 
 
+def test_convert_to_sharded_docbin(pku_file, tmp_path):
+    out = run("convert", pku_file, tmp_path / "shards", "-f", "spaced", "-t", "pku",
+              "--shard-size", "2")
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in (tmp_path / "shards").iterdir()) == ["000000.spacy",
+                                                                      "000001.spacy"]
+
+
 @pytest.mark.parametrize("to", ["conllu", "jsonl", "pretagged"])
 def test_convert_to_text_formats(pku_file, tmp_path, to):
     out = run("convert", pku_file, tmp_path / f"pd.{to}", "--to", to, "-f", "spaced",
