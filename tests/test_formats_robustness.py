@@ -65,7 +65,7 @@ def test_empty_and_whitespace_only_input(text, words):
         assert reading.words == words and not reading.problems
 
 
-def _best_times(reader, *texts, rounds=3):
+def _best_times(reader, *texts, rounds=5):
     """Best CPU time of each text over interleaved rounds: load on the machine and one-off
     allocation costs do not count."""
     best = [float("inf")] * len(texts)

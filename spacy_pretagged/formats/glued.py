@@ -9,9 +9,9 @@ A separator followed by no tag is part of a word (`1/2/m` is the word `1/2`).
 from __future__ import annotations
 
 import re
-from typing import Collection, List, Tuple
+from typing import Collection, Iterable, Iterator, List, Tuple
 
-from .records import Problem
+from .records import TOK, Event, Problem
 
 #: (start, end, tag) of one `SEP tag` boundary in a line.
 Boundary = Tuple[int, int, str]
@@ -27,22 +27,19 @@ def compile_boundaries(tags: Collection[str], separator: str) -> "re.Pattern[str
 
 
 def find_boundaries(pattern: "re.Pattern[str]", line: str, begin: int) -> List[Boundary]:
-    return [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(line, begin)]
+    return list(iter_boundaries(pattern, line, begin))
 
 
-def split_glued(
-    line: str,
-    begin: int,
-    boundaries: List[Boundary],
-    line_no: int,
-    items: List[Tuple[str, str, int]],
-    problems: List[Problem],
-) -> int:
-    """Append (word, tag, start) to `items`; return where the untagged rest of the line starts.
+def iter_boundaries(pattern: "re.Pattern[str]", line: str, begin: int) -> Iterator[Boundary]:
+    """Lazily: a concatenated line needs no second look, and a 10 MB line should not hold a
+    million boundary tuples at once."""
+    return ((m.start(), m.end(), m.group(1)) for m in pattern.finditer(line, begin))
 
-    The caller decides what the rest is (line-end whitespace, or an untagged word, see
-    `untagged_rest`).
-    """
+
+def split_glued(line: str, begin: int, boundaries: Iterable[Boundary], line_no: int,
+                events: List[Event], problems: List[Problem]) -> int:
+    """Append a TOK event per word to `events`; return where the untagged rest of the line
+    starts (the caller decides what the rest is, see `untagged_rest`)."""
     pos = begin
     for start, end, tag in boundaries:
         if start == pos:
@@ -51,7 +48,7 @@ def split_glued(
                         line[max(0, start - 10):end + 10])
             )
         else:
-            items.append((line[pos:start], tag, pos))
+            events.append((TOK, line[pos:start], tag, pos, None))
         pos = end
     return pos
 

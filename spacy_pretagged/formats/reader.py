@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import gc
 import re
-from typing import Collection, List, Optional, Tuple
+from typing import Collection, Iterable, List, Optional, Tuple
 
 from .detect import looks_glued
-from .glued import compile_boundaries, find_boundaries, split_glued, untagged_rest
-from .records import SPACE_TAG, PretaggedFormatError, Problem, Reading
-from .spaced import (CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, WS, Event, SpacedOptions,
-                     split_spaced)
+from .glued import (compile_boundaries, find_boundaries, iter_boundaries, split_glued,
+                    untagged_rest)
+from .records import (CLOSE, GAP, ID, OPEN, SPACE_TAG, TAKE_BREAK, TOK, WS, Event,
+                      PretaggedFormatError, Problem, Reading)
+from .spaced import SpacedOptions, split_spaced
 
 FORMATS = ("auto", "concatenated", "spaced")
 ON_ERROR = ("raise", "warn")
@@ -168,10 +169,13 @@ class Reader:
                                     line_no, control.start() + 1,
                                     line[max(0, control.start() - 10):control.end() + 10]))
         glued = self.format == "concatenated"
-        if self.format != "spaced" or self.untagged != "raise":
+        boundaries: Iterable = ()
+        if self.format == "auto" or self.untagged != "raise":
             boundaries = find_boundaries(self._boundaries, line, content_start)
             if self.format == "auto":
                 glued = looks_glued(line, content_start, boundaries, self.separator)
+        elif glued:
+            boundaries = iter_boundaries(self._boundaries, line, content_start)
         if self.untagged != "raise" and not boundaries:
             # No `SEP tag` anywhere: plain text (e.g. what `nlp.evaluate` and spaCy's own
             # corpus reader pass to make_doc). One token per character, no tag.
@@ -224,21 +228,20 @@ class Reader:
                 out.titles.append((first, len(out)))
 
     def _split_glued(self, line, begin, content_start, boundaries, line_no, events, problems):
-        items: List[Tuple[str, str, int]] = []
-        rest_start = split_glued(line, content_start, boundaries, line_no, items, problems)
         # Leading whitespace of a concatenated line is text: it joins the _SP token.
         if content_start > begin:
             events.append((WS, line[begin:content_start], "", begin, None))
+        before = len(events)
+        rest_start = split_glued(line, content_start, boundaries, line_no, events, problems)
         rest = line[rest_start:]
         body_end = rest_start + len(rest.rstrip())
         if body_end > rest_start:
             kind, word, tag = untagged_rest(line[rest_start:body_end], self.separator, self.tags)
-            if kind == "no_separator" and not items:
+            if kind == "no_separator" and len(events) == before:
                 kind = "untagged_line"
             problems.append(Problem(kind, _MESSAGES[kind], line_no, rest_start + 1, rest))
             if word:
-                items.append((word, tag, rest_start))
-        events.extend((TOK, word, tag, start, None) for word, tag, start in items)
+                events.append((TOK, word, tag, rest_start, None))
         if body_end < len(line):
             # Whitespace after the last tag; never a token's own whitespace (that would
             # move it before the tag on writing).

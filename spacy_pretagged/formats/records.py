@@ -15,6 +15,19 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 SPACE_TAG = "_SP"
 
 
+# Event kinds (first field of every event tuple): (kind, text, tag, start, extra)
+# TOK   (word, tag, start, pinyin or None)   a token
+# WS    (text, "", start, None)              whitespace text for a whitespace token
+# GAP   (text, "", start, None)              whitespace text between items: its first space,
+#                                            if any, is the previous token's whitespace
+# OPEN / CLOSE (label)                       bracket compound around the TOKs between
+# ID    (id, tag, start, None)               a paragraph id
+# TAKE_BREAK ("", tag, start, None)          an empty word that takes the line break before it
+TOK, WS, GAP, OPEN, CLOSE, ID, TAKE_BREAK = range(7)
+#: What the item readers hand the line reader: (kind, text, tag, start, extra).
+Event = Tuple[int, str, str, int, Optional[str]]
+
+
 class Token(NamedTuple):
     word: str
     space: bool

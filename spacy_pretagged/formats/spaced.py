@@ -20,18 +20,8 @@ from __future__ import annotations
 import re
 from typing import Collection, List, Optional, Tuple
 
-from .records import Problem
+from .records import CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, Event, Problem
 
-# Event kinds (first field of every event tuple): (kind, text, tag, start, extra)
-# TOK   (word, tag, start, pinyin or None)   a token
-# WS    (text, "", start, None)              whitespace text for a whitespace token
-# GAP   (text, "", start, None)              whitespace text between items: its first space,
-#                                            if any, is the previous token's whitespace
-# OPEN / CLOSE (label)                       bracket compound around the TOKs between
-# ID    (id, tag, start, None)               a paragraph id
-# TAKE_BREAK ("", tag, start, None)          an empty word that takes the line break before it
-TOK, WS, GAP, OPEN, CLOSE, ID, TAKE_BREAK = range(7)
-Event = Tuple[int, str, str, int, Optional[str]]
 
 #: One item: anything but ASCII space, tab and U+3000, except that a pinyin annotation in
 #: braces may contain spaces (`为{ wei4 }/p`).
