@@ -8,6 +8,7 @@ the work per Doc is a lookup per *distinct* tag plus NumPy indexing.
 """
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 import numpy
@@ -37,13 +38,14 @@ class PretaggedTagMapper(SettingsSerializable):
         tagset: str = "hanlp",
         overrides: Optional[Dict[str, Override]] = None,
         unknown: str = "X",
+        word_rules: bool = True,
         scorer: Optional[Callable] = None,
     ):
         self.vocab = vocab
         self.name = name
         self.scorer = scorer
         self._configure({"tagset": tagset, "overrides": dict(overrides or {}),
-                         "unknown": unknown})
+                         "unknown": unknown, "word_rules": word_rules})
 
     def _configure(self, cfg: Dict[str, Any]) -> None:
         if cfg["unknown"] not in UNKNOWN:
@@ -61,6 +63,8 @@ class PretaggedTagMapper(SettingsSerializable):
         self._morph[strings.add(SPACE_TAG)] = morphology.add("")
         self._empty_morph = morphology.add("")
         self._merged: Dict[tuple, int] = {}
+        self._rules = _CompiledRules(self.vocab, tagsets.word_rules(cfg["tagset"])
+                                     if cfg.setdefault("word_rules", True) else ())
 
     @property
     def tagset(self) -> str:
@@ -83,8 +87,10 @@ class PretaggedTagMapper(SettingsSerializable):
                 morph_u[i] = self._morph[tag]
             pos_u[i] = pos_id
         pos = pos_u[inverse]
-        pos[is_space.astype(bool)] = POS_IDS["SPACE"]
         table_morph = morph_u[inverse]
+        if self._rules:
+            self._rules.apply(orth, tags, is_space, pos, table_morph)
+        pos[is_space.astype(bool)] = POS_IDS["SPACE"]
         new_morph = numpy.where(morph == 0, table_morph, morph)
         # Features already on the token (from the input, or a component before us) win; the
         # table's are added beside them.
@@ -124,6 +130,76 @@ class PretaggedTagMapper(SettingsSerializable):
         return self.scorer(examples, **kwargs)
 
 
+class _CompiledRules:
+    """The word rules as hash lookups. Only tokens whose word a rule names (found with one
+    `numpy.isin`) or whose shape a rule names (cached per word) are looked at in Python."""
+
+    def __init__(self, vocab: Vocab, rules: Iterable[tagsets.WordRule]):
+        strings, morphology = vocab.strings, vocab.morphology
+        self.strings = strings
+        # key: (word or shape, tag hash or 0 for *) → [(next condition or None, (pos, morph))]
+        self.by_key: Dict[tuple, list] = {}
+        self.shapes = set()
+        for r in rules:
+            word = r.word if r.word.startswith("@") else strings.add(r.word)
+            key = (word, 0 if r.tag == "*" else strings.add(r.tag))
+            cond = None if r.next == "*" else r.next
+            entry = (POS_IDS[r.upos], morphology.add(r.feats))
+            self.by_key.setdefault(key, []).append((cond, entry))
+            if r.word.startswith("@"):
+                self.shapes.add(r.word)
+        self.words = numpy.array(sorted({k[0] for k in self.by_key if isinstance(k[0], int)}),
+                                 dtype="uint64")
+        self._shape_of: Dict[int, Optional[str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_key)
+
+    def apply(self, orth, tags, is_space, pos, morph) -> None:
+        candidates = numpy.isin(orth, self.words)
+        shapes: Dict[int, Optional[str]] = {}
+        if self.shapes:
+            for word in numpy.unique(orth).tolist():
+                shape = self._shape(word)
+                if shape in self.shapes:
+                    shapes[word] = shape
+            if shapes:
+                candidates |= numpy.isin(orth, numpy.array(list(shapes), dtype="uint64"))
+        n = len(orth)
+        for i in numpy.flatnonzero(candidates).tolist():
+            word, tag = int(orth[i]), int(tags[i])
+            keys = [(word, tag), (word, 0)]
+            if word in shapes:
+                keys += [(shapes[word], tag), (shapes[word], 0)]
+            # Most specific first: conditional rules (word+tag, then word), then the plain
+            # ones in the same order.
+            options = [o for key in keys for o in self.by_key.get(key, ())]
+            options.sort(key=lambda o: o[0] is None)
+            for cond, entry in options:
+                if cond is None or self._next_matches(cond, i, n, tags, is_space):
+                    pos[i], morph[i] = entry
+                    break
+
+    def _next_matches(self, cond: str, i: int, n: int, tags, is_space) -> bool:
+        j = i + 1
+        while j < n and is_space[j]:
+            j += 1
+        if j == n:
+            return False
+        tag = self.strings[int(tags[j])] if tags[j] else ""
+        return tag.startswith(cond[:-1]) if cond.endswith("*") else tag == cond
+
+    def _shape(self, word: int) -> Optional[str]:
+        shape = self._shape_of.get(word, False)
+        if shape is False:
+            text = self.strings[word]
+            cats = {unicodedata.category(c)[0] for c in text}
+            shape = ("@PUNCT" if cats == {"P"} else "@SYM" if cats == {"S"} else
+                     "@DIGITS" if text.isdigit() else None)
+            self._shape_of[word] = shape
+        return shape
+
+
 def _check_override(tag: str, value: Override) -> Dict[str, str]:
     entry = {"POS": value, "MORPH": ""} if isinstance(value, str) else dict(value)
     extra = set(entry) - {"POS", "MORPH"}
@@ -142,6 +218,7 @@ def _check_override(tag: str, value: Override) -> Dict[str, str]:
         "tagset": "hanlp",
         "overrides": {},
         "unknown": "X",
+        "word_rules": True,
         "scorer": {"@scorers": "spacy.morphologizer_scorer.v1"},
     },
     assigns=["token.pos", "token.morph", "token.lemma"],
@@ -154,7 +231,8 @@ def make_tag_mapper(
     tagset: str,
     overrides: Dict[str, Union[str, Dict[str, str]]],
     unknown: str,
+    word_rules: bool,
     scorer: Optional[Callable],
 ) -> PretaggedTagMapper:
     return PretaggedTagMapper(nlp.vocab, name, tagset=tagset, overrides=overrides,
-                              unknown=unknown, scorer=scorer)
+                              unknown=unknown, word_rules=word_rules, scorer=scorer)

@@ -61,9 +61,9 @@ def test_existing_lemma_is_kept():
 
 def test_rerun_after_tag_change_updates_pos():
     nlp = make_nlp()
-    doc = nlp("是/vshi")
+    doc = nlp("在/p")
     doc[0].tag_ = "v"  # in spaCy v3 this does not touch pos
-    assert doc[0].pos_ == "AUX"
+    assert doc[0].pos_ == "ADP"
     nlp.get_pipe("pretagged_tag_mapper")(doc)
     assert doc[0].pos_ == "VERB"
 
@@ -117,3 +117,51 @@ def test_score_uses_morphologizer_scorer():
     ref = Doc(nlp.vocab, words=["是", "微信"], pos=["AUX", "PROPN"], morphs=["", ""])
     scores = nlp.get_pipe("pretagged_tag_mapper").score([Example(pred, ref)])
     assert scores["pos_acc"] == 0.5
+
+
+# --- word rules (spacy_pretagged/tagsets/word_rules.tsv) -------------------------------------
+
+def pos_feats(doc):
+    return [(t.text, t.pos_, str(t.morph)) for t in doc if not t.is_space]
+
+
+@pytest.mark.parametrize("tagset,text,expected", [
+    # 是 tagged plain v (PKU, jieba) is the copula
+    ("pku", "他/r 是/v 学生/n", [("他", "PRON", ""), ("是", "AUX", ""), ("学生", "NOUN", "")]),
+    # 了/着/过 folded into u: aspect AUX
+    ("pku", "看/v 了/u 书/n", [("看", "VERB", ""), ("了", "AUX", "Aspect=Perf"),
+                            ("书", "NOUN", "")]),
+    ("pku", "看/v 着/u", [("看", "VERB", ""), ("着", "AUX", "Aspect=Prog")]),
+    # 被: long passive (agent follows) ADP, short passive (verb follows) AUX
+    ("pku", "被/p 他/r 打/v", [("被", "ADP", "Voice=Pass"), ("他", "PRON", ""),
+                             ("打", "VERB", "")]),
+    ("pku", "被/p 打/v", [("被", "AUX", "Voice=Pass"), ("打", "VERB", "")]),
+    ("hanlp", "被/pbei打/v", [("被", "AUX", "Voice=Pass"), ("打", "VERB", "")]),
+    ("hanlp", "被/pbei他/rr打/v", [("被", "ADP", "Voice=Pass"), ("他", "PRON", "PronType=Prs"),
+                                  ("打", "VERB", "")]),
+    # 的 stays PART; 把 is ADP whatever the tag
+    ("pku", "我/r 的/u 书/n", [("我", "PRON", ""), ("的", "PART", ""), ("书", "NOUN", "")]),
+    ("jieba", "把/p 书/n", [("把", "ADP", ""), ("书", "NOUN", "")]),
+    # modal 会 tagged v
+    ("pku", "他/r 会/v 来/v", [("他", "PRON", ""), ("会", "AUX", ""), ("来", "VERB", "")]),
+    # jieba tags punctuation x
+    ("jieba", "好/a ，/x 。/x", [("好", "ADJ", ""), ("，", "PUNCT", ""), ("。", "PUNCT", "")]),
+])
+def test_word_rules(tagset, text, expected):
+    assert pos_feats(make_nlp(tagset)(text)) == expected
+
+
+def test_word_rules_can_be_switched_off():
+    doc = make_nlp("pku", word_rules=False)("他/r 是/v 被/p 打/v")
+    assert [t.pos_ for t in doc] == ["PRON", "VERB", "ADP", "VERB"]
+
+
+def test_next_condition_skips_whitespace_tokens():
+    doc = make_nlp("pku")("被/p\n打/v")
+    assert doc[0].pos_ == "AUX"
+
+
+def test_rules_file_is_checked(tmp_path):
+    bad = "tagset\tword\ttag\tnext\tupos\tfeats\treason\n*\t@WORD\t*\t*\tX\t\tx\n"
+    with pytest.raises(ValueError, match="word must be"):
+        tagsets.parse_rules(bad, "rules.tsv")

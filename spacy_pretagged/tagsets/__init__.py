@@ -48,10 +48,48 @@ class Tagset:
         return len(self.rows)
 
 
+RULE_COLUMNS = ("tagset", "word", "tag", "next", "upos", "feats", "reason")
+SHAPES = ("@PUNCT", "@SYM", "@DIGITS")
+
+
+@dataclass(frozen=True)
+class WordRule:
+    tagset: str
+    word: str
+    tag: str
+    next: str
+    upos: str
+    feats: str
+    reason: str
+
+
 def available() -> List[str]:
     """Names of the tagsets shipped with the package."""
     files = resources.files(__name__)
-    return sorted(p.name[:-4] for p in files.iterdir() if p.name.endswith(".tsv"))
+    return sorted(p.name[:-4] for p in files.iterdir()
+                  if p.name.endswith(".tsv") and p.name != "word_rules.tsv")
+
+
+@lru_cache(maxsize=None)
+def word_rules(tagset: str) -> tuple:
+    """The word rules that apply to `tagset` (its own and the `*` ones), in file order."""
+    text = resources.files(__name__).joinpath("word_rules.tsv").read_text(encoding="utf-8")
+    return tuple(r for r in parse_rules(text, "word_rules.tsv") if r.tagset in ("*", tagset))
+
+
+def parse_rules(text: str, path: str) -> List[WordRule]:
+    rules = []
+    for line_no, fields in _rows(text, path, RULE_COLUMNS):
+        rule = WordRule(*fields)
+        if rule.tagset != "*" and rule.tagset not in available():
+            raise ValueError(f"{path}:{line_no}: unknown tagset {rule.tagset!r}")
+        if not rule.word or (rule.word.startswith("@") and rule.word not in SHAPES):
+            raise ValueError(f"{path}:{line_no}: word must be a word or one of {SHAPES}")
+        if not rule.tag or not rule.next:
+            raise ValueError(f"{path}:{line_no}: tag and next must be a value or *")
+        _check_upos_feats(rule.upos, rule.feats, path, line_no)
+        rules.append(rule)
+    return rules
 
 
 @lru_cache(maxsize=None)
@@ -64,33 +102,43 @@ def load(name: str) -> Tagset:
     return Tagset(name, MappingProxyType(parse_table(text, path)))
 
 
-def parse_table(text: str, path: str) -> dict:
-    rows: dict = {}
+def _rows(text: str, path: str, columns: tuple):
+    """(line number, fields) of a TSV with `#` comments before its header."""
     header_seen = False
     for line_no, line in enumerate(text.splitlines(), 1):
         if not header_seen:
             if line.startswith("#") or not line.strip():
                 continue
-            if tuple(line.split("\t")) != COLUMNS:
-                raise ValueError(f"{path}:{line_no}: header must be {' '.join(COLUMNS)!r}")
+            if tuple(line.split("\t")) != columns:
+                raise ValueError(f"{path}:{line_no}: header must be {' '.join(columns)!r}")
             header_seen = True
             continue
         if not line.strip():
             continue
         fields = line.split("\t")
-        if len(fields) != len(COLUMNS):
-            raise ValueError(f"{path}:{line_no}: {len(fields)} fields, expected {len(COLUMNS)}")
-        info = TagInfo(*(f.strip() for f in fields))
+        if len(fields) != len(columns):
+            raise ValueError(f"{path}:{line_no}: {len(fields)} fields, expected {len(columns)}")
+        yield line_no, [f.strip() for f in fields]
+
+
+def _check_upos_feats(upos: str, feats: str, path: str, line_no: int) -> None:
+    if upos not in UPOS:
+        raise ValueError(f"{path}:{line_no}: {upos!r} is not a UD UPOS tag")
+    if feats and not all(
+        "=" in f and f.split("=", 1)[0] and f.split("=", 1)[1] for f in feats.split("|")
+    ):
+        raise ValueError(f"{path}:{line_no}: features {feats!r} are not UD FEATS")
+
+
+def parse_table(text: str, path: str) -> dict:
+    rows: dict = {}
+    for line_no, fields in _rows(text, path, COLUMNS):
+        info = TagInfo(*fields)
         if not info.tag:
             raise ValueError(f"{path}:{line_no}: empty tag")
         if info.tag in rows:
             raise ValueError(f"{path}:{line_no}: tag {info.tag!r} listed twice")
-        if info.upos not in UPOS:
-            raise ValueError(f"{path}:{line_no}: {info.upos!r} is not a UD UPOS tag")
-        if info.feats and not all(
-            "=" in f and f.split("=", 1)[0] and f.split("=", 1)[1] for f in info.feats.split("|")
-        ):
-            raise ValueError(f"{path}:{line_no}: features {info.feats!r} are not UD FEATS")
+        _check_upos_feats(info.upos, info.feats, path, line_no)
         rows[info.tag] = info
     if not rows:
         raise ValueError(f"{path}: no rows")
