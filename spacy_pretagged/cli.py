@@ -49,7 +49,7 @@ def build_nlp(format: str, tagset: str, separator: str, item_separator: Optional
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
             "@tokenizers": "spacy_pretagged.PretaggedTokenizer.v1", "format": format,
             "tagset": tagset, "separator": separator, "item_separator": item_separator,
-            "on_error": on_error, "title_prefix": "#" if tagset == "hanlp" else None}}})
+            "on_error": on_error, "title_prefix": title_prefix(tagset)}}})
     except Exception as e:  # confection wraps our ValueError; show only its reason
         fail(str(e).strip().splitlines()[-1])
     nlp.add_pipe("pretagged_tag_mapper", config={"tagset": tagset})
@@ -70,9 +70,16 @@ def load_pipeline(pipeline: str) -> "Language":
     return spacy.load(pipeline)
 
 
+def title_prefix(tagset: str) -> Optional[str]:
+    """`#` title lines are HanLP-output markup (the seed); corpora of other producers may
+    start a line with `#` as text."""
+    return "#" if tagset == "hanlp" else None
+
+
 def _corpora(inputs: List[Path], **settings):
     from .corpus import PretaggedCorpus
 
+    settings["title_prefix"] = title_prefix(settings["tagset"])
     try:
         return [PretaggedCorpus(path, **settings) for path in inputs]
     except ValueError as e:

@@ -39,6 +39,7 @@ class PretaggedCorpus:
         doc_per: str = "line",
         limit: int = 0,
         on_error: str = "raise",
+        title_prefix: Optional[str] = "#",
     ):
         if doc_per not in DOC_PER:
             raise ValueError(f"doc_per must be one of {DOC_PER}, not {doc_per!r}")
@@ -50,7 +51,8 @@ class PretaggedCorpus:
         self.doc_per = doc_per
         self.limit = limit
         self.reader = Reader(tagsets.load(tagset).tags, format=format, separator=separator,
-                             item_separator=item_separator, on_error=on_error)
+                             item_separator=item_separator, on_error=on_error,
+                             title_prefix=title_prefix)
 
     def files(self) -> List[Path]:
         if self.path.is_file():
@@ -123,7 +125,8 @@ def create_pretagged_corpus(
     doc_per: str = "line",
     limit: int = 0,
     on_error: str = "raise",
+    title_prefix: Optional[str] = "#",
 ) -> Callable[[Language], Iterable[Example]]:
     return PretaggedCorpus(path, format=format, tagset=tagset, separator=separator,
                            item_separator=item_separator, encoding=encoding, doc_per=doc_per,
-                           limit=limit, on_error=on_error)
+                           limit=limit, on_error=on_error, title_prefix=title_prefix)
