@@ -1,0 +1,99 @@
+"""The mapping decisions as Markdown, generated from the data files (never edited by hand).
+
+    python benchmarks/decision_table.py                  # every tag table, then the word rules
+    python benchmarks/decision_table.py --tagset hanlp jieba
+    python benchmarks/decision_table.py --matrix         # tag × tagset → UPOS, one compact table
+    python benchmarks/decision_table.py --rules          # the word rules only
+    python benchmarks/decision_table.py --out DECISIONS.md
+
+Reads `spacy_pretagged/tagsets/<tagset>.tsv` and `word_rules.tsv` through the package's own
+loaders, so what is printed is exactly what the mapper uses.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Iterable, List, Optional, Sequence
+
+if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)  # a sibling module must not shadow the standard library
+
+from spacy_pretagged import tagsets  # noqa: E402
+
+
+def cell(text: str) -> str:
+    """A Markdown table cell: `|` (FEATS use it) escaped, never empty-looking."""
+    return text.replace("|", "\\|").replace("\n", " ") if text else ""
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> List[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def tag_table(name: str) -> List[str]:
+    rows = tagsets.load(name).rows.values()
+    out = [f"### `{name}` ({len(rows)} tags)", ""]
+    out += table(("tag", "zh", "en", "UPOS", "FEATS", "reason"),
+                 ((f"`{r.tag}`", r.zh, r.en, r.upos, r.feats, r.reason) for r in rows))
+    return out + [""]
+
+
+def rules_table() -> List[str]:
+    rules = tagsets.parse_rules(_rules_text(), "word_rules.tsv")  # all of them, in file order
+    out = [f"### Word rules ({len(rules)})", ""]
+    out += table(("tagset", "word", "tag", "next", "UPOS", "FEATS", "reason"),
+                 ((r.tagset, r.word, r.tag, r.next, r.upos, r.feats, r.reason) for r in rules))
+    return out + [""]
+
+
+def matrix(names: Sequence[str]) -> List[str]:
+    tables = {n: tagsets.load(n).rows for n in names}
+    tags: List[str] = []
+    for n in names:
+        tags += [t for t in tables[n] if t not in tags]
+    out = ["### Tag → UPOS by tagset (FEATS in brackets; blank: not in the tagset)", ""]
+    rows = []
+    for t in tags:
+        row = [f"`{t}`"]
+        for n in names:
+            r = tables[n].get(t)
+            row.append("" if r is None else r.upos + (f" [{r.feats}]" if r.feats else ""))
+        rows.append(row)
+    return out + table(["tag", *names], rows) + [""]
+
+
+def _rules_text() -> str:
+    from importlib import resources
+    return resources.files(tagsets.__name__).joinpath("word_rules.tsv").read_text("utf-8")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tagset", nargs="+", choices=tagsets.available(),
+                        help="only these tag tables (default: all)")
+    parser.add_argument("--matrix", action="store_true", help="one tag × tagset UPOS table")
+    parser.add_argument("--rules", action="store_true", help="the word rules only")
+    parser.add_argument("--out", type=Path, help="write here instead of stdout")
+    args = parser.parse_args(argv)
+    names = args.tagset or tagsets.available()
+    lines: List[str] = []
+    if args.matrix:
+        lines += matrix(names)
+    elif not args.rules:
+        for name in names:
+            lines += tag_table(name)
+    if args.rules or not (args.matrix or args.tagset):
+        lines += rules_table()
+    text = "\n".join(lines)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

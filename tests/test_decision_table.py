@@ -1,0 +1,12 @@
+"""benchmarks/DECISIONS.md is generated from the data files and must not drift from them."""
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_decisions_md_is_up_to_date():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "decision_table.py")],
+                         capture_output=True, text=True, check=True).stdout
+    assert (ROOT / "benchmarks" / "DECISIONS.md").read_text(encoding="utf-8") == out, (
+        "regenerate: python benchmarks/decision_table.py --out benchmarks/DECISIONS.md")
