@@ -116,11 +116,23 @@ def convert(
     doc_per: str = typer.Option("line", "--doc-per", help="line | file | article (PKU ids)"),
     on_error: str = typer.Option("warn", "--on-error",
                                  help="warn: report problems and go on; raise: stop at the first"),
-    n_process: int = typer.Option(1, "--n-process", "-n", help="Processes for the pipeline"),
+    n_process: Optional[int] = typer.Option(
+        None, "--n-process", "-n", help="Processes for the pipeline (default 1); with "
+        "--engine dask and no --scheduler, workers of the LocalCluster (default 2)"),
     batch_size: int = typer.Option(256, "--batch-size"),
     shard_size: Optional[int] = typer.Option(
         None, "--shard-size", help="--to spacy: write OUTPUT as a folder of .spacy files of "
         "this many docs each, so memory stays flat (spaCy's Corpus reads the folder)"),
+    engine: str = typer.Option(
+        "local", "--engine", help="local: this process (and --n-process); dask: OUTPUT "
+        "becomes a folder of shards part-NNNNN.<ext> + manifest.json, one per chunk of "
+        "input, converted on a Dask cluster (pip install 'spacy-pretagged[dask]')"),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="--engine dask: address of a running scheduler, e.g. "
+        "tcp://HOST:8786 (default: start a LocalCluster of --n-process workers)"),
+    chunk_bytes: Optional[str] = typer.Option(
+        None, "--chunk-bytes", help="--engine dask: cut input files into line-aligned "
+        "chunks (partitions, shards) of about this size, e.g. 2000, 64k, 16M (default 16M)"),
 ) -> None:
     """Convert pre-tagged files into .spacy (DocBin), CoNLL-U, JSONL or pre-tagged text.
 
@@ -133,9 +145,26 @@ def convert(
 
     if to not in WRITERS:
         fail(f"--to must be one of {', '.join(WRITERS)}, not {to!r}")
+    if engine not in ("local", "dask"):
+        fail(f"--engine must be local or dask, not {engine!r}")
+    if engine == "local" and (scheduler or chunk_bytes):
+        fail("--scheduler and --chunk-bytes need --engine dask")
+    if engine == "dask" and shard_size:
+        fail("--shard-size is for --engine local; with --engine dask every chunk of input "
+             "(--chunk-bytes) is a shard")
     corpora = _corpora(inputs, format=format, tagset=tagset, separator=separator,
                        item_separator=item_separator, encoding=encoding, doc_per=doc_per,
                        on_error=on_error)
+    if engine == "dask":
+        from .distributed import cli_convert
+
+        cli_convert(inputs, output, chunk_bytes=chunk_bytes, scheduler=scheduler,
+                    n_workers=2 if n_process is None else n_process, to=to, format=format,
+                    tagset=tagset, separator=separator, item_separator=item_separator,
+                    encoding=encoding, doc_per=doc_per, on_error=on_error,
+                    batch_size=batch_size)
+        return
+    n_process = 1 if n_process is None else n_process
     nlp = build_nlp(format, tagset, separator, item_separator, on_error)
     problems: Counter = Counter()
     tokens = 0

@@ -1,0 +1,249 @@
+"""`convert --engine dask`: shards on a LocalCluster of 2 workers equal a single-process
+convert token for token; line-aligned chunks that never split an article; the manifest; the
+file's real line numbers in problems and errors."""
+import json
+import random
+import re
+import subprocess
+import sys
+
+import distributed
+import pytest
+import spacy
+from spacy.tokens import DocBin
+from typer.testing import CliRunner
+
+from conftest import SEED, read_seed
+from spacy_pretagged import distributed as dd
+from spacy_pretagged.cli import app
+from spacy_pretagged.formats import Reader
+from spacy_pretagged import tagsets
+
+PKU = ["-f", "spaced", "-t", "pku"]
+WORDS = ["江/nr  泽民/nr", "[中央/n  人民/n  广播/vn  电台/n]nt", "北京/ns", "讲话/v", "新/a",
+         "世纪/n", "，/w", "他/r", "说/v", "的/u", "经济/n", "发展/vn", "看{kan4}/v"]
+
+
+def pku_text(articles, seed, bad_at=None, date="19980101"):
+    """People's Daily style: articles of 1-7 paragraphs, CRLF, a blank line after some
+    articles; `bad_at`: put an unknown tag on that (1-based) line."""
+    rng = random.Random(seed)
+    lines = []
+    for a in range(1, articles + 1):
+        for p in range(1, rng.randint(1, 7) + 1):
+            words = "  ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 12)))
+            lines.append(f"{date}-01-{a:03d}-{p:03d}/m  {words}  。/w  ")
+            if bad_at is not None and len(lines) == bad_at:
+                lines[-1] += "面试/vvn  "
+        if rng.random() < 0.3:
+            lines.append("")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def hanlp_text():
+    """The seed cut into many lines at `。/w`, with every kind of line break, blank lines,
+    titles and lines starting with whitespace (which belongs to the break before it)."""
+    title, body = read_seed().split("\n", 1)
+    lines = [title] + [part + "。/w" for part in body.split("。/w") if part]
+    breaks = ["\n", "\r\n", "\r", "\n\n", "\r\n\r\n"]
+    out = []
+    for i, line in enumerate(lines):
+        if i % 5 == 3:
+            line = "  " + line
+        if i % 9 == 8:
+            line = "#" + line
+        out.append(line + breaks[i % len(breaks)])
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as c, distributed.Client(c) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dask")
+    (tmp / "pd.txt").write_bytes(pku_text(60, 1).encode("utf-8"))
+    (tmp / "pd_bad.txt").write_bytes(pku_text(60, 2, bad_at=170).encode("utf-8"))
+    (tmp / "hanlp.txt").write_bytes(hanlp_text().encode("utf-8"))
+    return tmp
+
+
+def local(*args):
+    """The single-process convert, in this process."""
+    result = CliRunner().invoke(app, ["convert", *map(str, args)])
+    return result
+
+
+def docbin_docs(path):
+    vocab = spacy.blank("zh").vocab
+    files = sorted(path.glob("part-*.spacy")) if path.is_dir() else [path]
+    return [doc for f in files for doc in DocBin().from_disk(f).get_docs(vocab)]
+
+
+def same_docs(got, want):
+    assert len(got) == len(want)
+    for a, b in zip(got, want):
+        assert [(t.text, t.whitespace_, t.tag_, t.pos_, str(t.morph), t.lemma_,
+                 t.is_sent_start) for t in a] == \
+               [(t.text, t.whitespace_, t.tag_, t.pos_, str(t.morph), t.lemma_,
+                 t.is_sent_start) for t in b]
+        assert [(e.start, e.end, e.label_) for e in a.ents] == \
+               [(e.start, e.end, e.label_) for e in b.ents]
+        assert a.to_json() == b.to_json()  # text, spans (titles, compounds) too
+        assert a.user_data == b.user_data  # paragraph ids, pinyin
+
+
+def counts(docs):
+    return {"docs": len(docs), "sentences": sum(len(list(d.sents)) for d in docs),
+            "tokens": sum(len(d) for d in docs)}
+
+
+def check_manifest(manifest, want):
+    shards = manifest["shards"]
+    for key in ("docs", "sentences", "tokens"):
+        assert manifest["totals"][key] == sum(s[key] for s in shards) == want[key]
+    assert manifest["totals"]["shards"] == len(shards)
+    assert [s["shard"].split(".")[0] for s in shards] == \
+           [f"part-{i:05d}" for i in range(len(shards))]
+    for prev, s in zip(shards, shards[1:]):  # contiguous, line-aligned chunks
+        if prev["source"] == s["source"]:
+            assert s["bytes"][0] == prev["bytes"][1]
+            assert s["first_line"] == prev["first_line"] + prev["lines"]
+
+
+def test_cli_on_local_cluster_equals_single_process(data, tmp_path):
+    inputs = [SEED, data / "hanlp.txt"]
+    assert local(*inputs, tmp_path / "one.spacy").exit_code == 0
+    out = subprocess.run([sys.executable, "-m", "spacy_pretagged", "convert", *map(str, inputs),
+                          str(tmp_path / "shards"), "--engine", "dask", "--n-process", "2",
+                          "--chunk-bytes", "2000"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "on 2 dask worker(s)" in " ".join(out.stdout.split())
+    manifest = json.loads((tmp_path / "shards" / "manifest.json").read_text("utf-8"))
+    assert manifest["engine"]["workers"] == 2 and manifest["engine"]["scheduler"] == "LocalCluster"
+    assert len(manifest["shards"]) > 3
+    assert [s["source"] for s in manifest["shards"]][:2] == [str(SEED), str(data / "hanlp.txt")]
+    want = docbin_docs(tmp_path / "one.spacy")
+    same_docs(docbin_docs(tmp_path / "shards"), want)
+    check_manifest(manifest, counts(want))
+
+
+@pytest.mark.parametrize("doc_per", ["article", "line", "file"])
+def test_pku_shards_equal_single_process_and_keep_articles(cluster, data, tmp_path, doc_per):
+    path = data / "pd.txt"
+    assert local(path, tmp_path / "one.spacy", *PKU, "--doc-per", doc_per).exit_code == 0
+    manifest = dd.convert([path], tmp_path / "shards", format="spaced", tagset="pku",
+                          doc_per=doc_per, chunk_bytes=2000, client=cluster)
+    shards = manifest["shards"]
+    assert len(shards) == (1 if doc_per == "file" else pytest.approx(len(
+        path.read_bytes()) / 2000, rel=0.5))
+    want = docbin_docs(tmp_path / "one.spacy")
+    got = docbin_docs(tmp_path / "shards")
+    same_docs(got, want)
+    check_manifest(manifest, counts(want))
+    if doc_per == "article":
+        articles = [{pid.rsplit("-", 1)[0] for _, pid, _ in d.user_data["pretagged_ids"]}
+                    for d in got]
+        assert all(len(a) == 1 for a in articles)
+        assert len({a.pop() for a in articles}) == len(got) == 60
+        # a chunk starts where an article starts
+        text = path.read_bytes()
+        for s in shards[1:]:
+            start = s["bytes"][0]
+            assert text[start - 2:start] == b"\r\n"
+            assert text[start:start + 23].endswith(b"-001/m  ")
+
+
+@pytest.mark.parametrize("to", ["conllu", "jsonl"])
+def test_text_formats_equal_single_process(cluster, data, tmp_path, to):
+    path = data / "hanlp.txt"
+    assert local(path, tmp_path / f"one.{to}", "--to", to).exit_code == 0
+    manifest = dd.convert([path], tmp_path / "shards", to=to, chunk_bytes=2000,
+                          client=cluster)
+    assert len(manifest["shards"]) > 2
+    want = (tmp_path / f"one.{to}").read_text("utf-8")
+    got = "".join((tmp_path / "shards" / s["shard"]).read_text("utf-8")
+                  for s in manifest["shards"])
+    if to == "jsonl":
+        assert got == want
+        return
+    lines = lambda text: [line for line in text.split("\n") if not line.startswith("#")]
+    assert lines(got) == lines(want) and len(lines(want)) > 1000
+    sent_ids = [line for line in got.split("\n") if line.startswith("# sent_id = ")]
+    assert len(sent_ids) == len(set(sent_ids)) == manifest["totals"]["sentences"]
+
+
+def test_lenient_problem_has_the_files_line_number(cluster, data, tmp_path):
+    path = data / "pd_bad.txt"
+    line = path.read_bytes().split(b"\r\n")[169].decode("utf-8")
+    col = line.index("面试/vvn") + len("面试/") + 1
+    manifest = dd.convert([path], tmp_path / "shards", format="spaced", tagset="pku",
+                          doc_per="article", chunk_bytes=2000, client=cluster)
+    bad = [s for s in manifest["shards"] if s["problems"]]
+    assert len(bad) == 1 and bad[0]["first_line"] > 1  # not in the first chunk
+    assert bad[0]["problems"] == {"unknown_tag": 1}
+    assert bad[0]["problem_list"] == [{"kind": "unknown_tag", "line": 170, "col": col,
+                                       "text": "面试/vvn", "message": "unknown tag 'vvn'"}]
+    assert manifest["files"][str(path)]["problems"] == manifest["totals"]["problems"] == \
+        {"unknown_tag": 1}
+    # the single-process reader says the same
+    reader = Reader(tagsets.load("pku").tags, format="spaced", on_error="warn")
+    problem = reader.read(path.read_text("utf-8")).problems[0]
+    assert (problem.line, problem.col) == (170, col)
+
+
+def test_strict_error_names_file_line_col_like_single_process(cluster, data, tmp_path):
+    path = data / "pd_bad.txt"
+    single = local(path, tmp_path / "one.spacy", *PKU, "--on-error", "raise")
+    assert single.exit_code == 1
+    out = subprocess.run(
+        [sys.executable, "-m", "spacy_pretagged", "convert", str(path), str(tmp_path / "s"),
+         *PKU, "--on-error", "raise", "--engine", "dask", "--chunk-bytes", "2000",
+         "--scheduler", cluster.scheduler.address], capture_output=True, text=True)
+    assert out.returncode == 1
+    line = path.read_bytes().split(b"\r\n")[169].decode("utf-8")
+    col = line.index("面试/vvn") + len("面试/") + 1
+    error = f"error: {path}:170:{col}: unknown tag 'vvn': '面试/vvn'"
+    assert out.stderr.splitlines()[-1] == error
+    assert single.stderr.splitlines()[-1].endswith(error)  # after its progress bar
+    assert not (tmp_path / "s" / "manifest.json").exists()
+
+
+def test_plan_cuts_at_line_starts(tmp_path):
+    """Every kind of line break, no cut inside `\\r\\n`; chunks cover the file."""
+    path = tmp_path / "breaks.txt"
+    breaks = ["\n", "\r\n", "\r", "\r\n\r\n"]
+    path.write_bytes("".join(f"词{i}/n{breaks[i % 4]}" for i in range(400)).encode("utf-8"))
+    reader = Reader(tagsets.load("hanlp").tags)
+    data = path.read_bytes()
+    for size in (1, 7, 50, 333):
+        chunks = dd.plan([(str(path), path)], reader, "utf-8", "line", size)
+        assert len(chunks) > len(data) // (size + 40)
+        assert chunks[0].start == 0 and chunks[-1].end == len(data)
+        for a, b in zip(chunks, chunks[1:]):
+            assert a.end == b.start and b.context < b.start and b.start - a.start >= size
+            assert data[b.start - 1:b.start] in (b"\n", b"\r")
+            assert data[b.start - 1:b.start + 1] != b"\r\n"
+            # the context: the line before the cut, and the blank lines after it
+            assert re.fullmatch(rb"[^\r\n]+[\r\n]+", data[b.context:b.start])
+    assert len(dd.plan([(str(path), path)], reader, "utf-8", "file", 1)) == 1
+    assert len(dd.plan([(str(path), path)], reader, "utf-16", "line", 1)) == 1
+
+
+def test_errors_are_one_line(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "spacy_pretagged", "convert", str(SEED),
+                          str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:1"],
+                         capture_output=True, text=True)
+    assert out.returncode == 1
+    assert out.stderr == "error: --scheduler and --chunk-bytes need --engine dask\n"
+    # without the extra: one line saying what to install
+    code = ("import sys; sys.modules['distributed'] = None; sys.argv = ['x', 'convert', "
+            f"{str(SEED)!r}, {str(tmp_path / 'o')!r}, '--engine', 'dask']\n"
+            "from spacy_pretagged.cli import app; app(prog_name='x')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert out.stderr == "error: --engine dask needs: pip install 'spacy-pretagged[dask]'\n"
