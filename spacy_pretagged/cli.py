@@ -132,7 +132,7 @@ def convert(
         "tcp://HOST:8786 (default: start a LocalCluster of --n-process workers)"),
     chunk_bytes: Optional[str] = typer.Option(
         None, "--chunk-bytes", help="--engine dask: cut input files into line-aligned "
-        "chunks (partitions, shards) of about this size, e.g. 2000, 64k, 16M (default 16M)"),
+        "chunks (partitions, shards) of about this size, e.g. 2000, 64k, 16M (default 4M)"),
 ) -> None:
     """Convert pre-tagged files into .spacy (DocBin), CoNLL-U, JSONL or pre-tagged text.
 

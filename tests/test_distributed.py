@@ -35,6 +35,8 @@ def pku_text(articles, seed, bad_at=None, date="19980101"):
             lines.append(f"{date}-01-{a:03d}-{p:03d}/m  {words}  。/w  ")
             if bad_at is not None and len(lines) == bad_at:
                 lines[-1] += "面试/vvn  "
+            if rng.random() < 0.1:  # no id: belongs to the article; `#` is text in PKU
+                lines.append(f"#/w  {rng.choice(WORDS)}  ")
         if rng.random() < 0.3:
             lines.append("")
     return "\r\n".join(lines) + "\r\n"
@@ -124,7 +126,8 @@ def test_cli_on_local_cluster_equals_single_process(data, tmp_path):
     assert out.returncode == 0, out.stderr
     assert "on 2 dask worker(s)" in " ".join(out.stdout.split())
     manifest = json.loads((tmp_path / "shards" / "manifest.json").read_text("utf-8"))
-    assert manifest["engine"]["workers"] == 2 and manifest["engine"]["scheduler"] == "LocalCluster"
+    assert manifest["engine"]["workers"] == 2
+    assert manifest["engine"]["scheduler"] == "LocalCluster"
     assert len(manifest["shards"]) > 3
     assert [s["source"] for s in manifest["shards"]][:2] == [str(SEED), str(data / "hanlp.txt")]
     want = docbin_docs(tmp_path / "one.spacy")
@@ -232,6 +235,15 @@ def test_plan_cuts_at_line_starts(tmp_path):
             assert re.fullmatch(rb"[^\r\n]+[\r\n]+", data[b.context:b.start])
     assert len(dd.plan([(str(path), path)], reader, "utf-8", "file", 1)) == 1
     assert len(dd.plan([(str(path), path)], reader, "utf-16", "line", 1)) == 1
+
+
+def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(dd.DistributedError, match="^cannot reach the dask scheduler at "
+                           "tcp://127.0.0.1:1: .*"):
+            dd.convert([SEED], tmp_path / "o", scheduler="tcp://127.0.0.1:1")
 
 
 def test_errors_are_one_line(tmp_path):
