@@ -9,7 +9,8 @@ the work per Doc is a lookup per *distinct* tag plus NumPy indexing.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Callable, Dict, Iterable, Optional, Union
+import warnings
+from typing import Any, Callable, Dict, Iterable, Optional, Tuple, Union
 
 import numpy
 from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, TAG
@@ -22,6 +23,7 @@ from spacy.vocab import Vocab
 from . import tagsets
 from .formats import SPACE_TAG
 from .serialize import SettingsSerializable
+from .tokenizer import GIVEN_TAGS_KEY
 
 UNKNOWN = ("X", "raise")
 Override = Union[str, Dict[str, str]]
@@ -39,13 +41,15 @@ class PretaggedTagMapper(SettingsSerializable):
         overrides: Optional[Dict[str, Override]] = None,
         unknown: str = "X",
         word_rules: bool = True,
+        keep_given_tags: bool = True,
         scorer: Optional[Callable] = None,
     ):
         self.vocab = vocab
         self.name = name
         self.scorer = scorer
         self._configure({"tagset": tagset, "overrides": dict(overrides or {}),
-                         "unknown": unknown, "word_rules": word_rules})
+                         "unknown": unknown, "word_rules": word_rules,
+                         "keep_given_tags": keep_given_tags})
 
     def _configure(self, cfg: Dict[str, Any]) -> None:
         if cfg["unknown"] not in UNKNOWN:
@@ -54,17 +58,29 @@ class PretaggedTagMapper(SettingsSerializable):
                  for tag, row in tagsets.load(cfg["tagset"]).rows.items()}
         for tag, value in cfg["overrides"].items():
             table[tag] = _check_override(tag, value)
+        # Pipelines saved before a setting existed get its default.
+        cfg.setdefault("word_rules", True)
+        cfg.setdefault("keep_given_tags", True)
         self.cfg = cfg
         self.tag_map: Dict[str, Dict[str, str]] = table
         strings, morphology = self.vocab.strings, self.vocab.morphology
-        self._pos = {strings.add(tag): POS_IDS[e["POS"]] for tag, e in table.items()}
-        self._morph = {strings.add(tag): morphology.add(e["MORPH"]) for tag, e in table.items()}
-        self._pos[strings.add(SPACE_TAG)] = POS_IDS["SPACE"]
-        self._morph[strings.add(SPACE_TAG)] = morphology.add("")
+        entries = {strings.add(tag): (POS_IDS[e["POS"]], morphology.add(e["MORPH"]))
+                   for tag, e in table.items()}
+        entries[strings.add(SPACE_TAG)] = (POS_IDS["SPACE"], morphology.add(""))
+        # The table as sorted hash keys with parallel POS / MORPH columns: one
+        # `searchsorted` maps a whole Doc, with no Python work per token or per tag.
+        # A last key above every hash makes every `searchsorted` index valid.
+        keys = sorted(entries)
         self._empty_morph = morphology.add("")
+        self._keys = numpy.array(keys + [2 ** 64 - 1], dtype="uint64")
+        self._key_pos = numpy.array([entries[k][0] for k in keys] + [POS_IDS["X"]],
+                                    dtype="uint64")
+        self._key_morph = numpy.array([entries[k][1] for k in keys] + [self._empty_morph],
+                                      dtype="uint64")
         self._merged: Dict[tuple, int] = {}
         self._rules = _CompiledRules(self.vocab, tagsets.word_rules(cfg["tagset"])
-                                     if cfg.setdefault("word_rules", True) else ())
+                                     if cfg["word_rules"] else ())
+        self._attrs = [TAG, IS_SPACE, MORPH, LEMMA, ORTH, *self._rules.flags]
 
     @property
     def tagset(self) -> str:
@@ -73,43 +89,63 @@ class PretaggedTagMapper(SettingsSerializable):
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        arr = doc.to_array([TAG, IS_SPACE, MORPH, LEMMA, ORTH])
-        tags, is_space, morph, lemma, orth = arr.T
-        uniq, inverse = numpy.unique(tags, return_inverse=True)
-        pos_u = numpy.empty(len(uniq), dtype="uint64")
-        morph_u = numpy.empty(len(uniq), dtype="uint64")
-        for i, tag in enumerate(uniq.tolist()):
-            pos_id = self._pos.get(tag)
-            if pos_id is None:
-                pos_id = self._unknown(doc, tag)
-                morph_u[i] = self._empty_morph
-            else:
-                morph_u[i] = self._morph[tag]
-            pos_u[i] = pos_id
-        pos = pos_u[inverse]
-        table_morph = morph_u[inverse]
+        arr = doc.to_array(self._attrs)
+        tags, is_space, morph, lemma, orth = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4]
+        out_attrs = [POS, MORPH, LEMMA]
+        if self.cfg["keep_given_tags"] and self._restore_given(doc, tags):
+            out_attrs.append(TAG)
+        at = numpy.searchsorted(self._keys, tags)
+        pos = self._key_pos[at]  # a tag in no table: X, no features
+        table_morph = self._key_morph[at]
+        unknown = self._keys[at] != tags
+        if unknown.any():
+            first = int(numpy.argmax(unknown))
+            pos[unknown] = self._unknown(doc, first, int(tags[first]))
         if self._rules:
-            self._rules.apply(orth, tags, is_space, pos, table_morph)
+            self._rules.apply(orth, tags, is_space, arr[:, 5:], pos, table_morph)
         pos[is_space.astype(bool)] = POS_IDS["SPACE"]
-        new_morph = numpy.where(morph == 0, table_morph, morph)
-        # Features already on the token (from the input, or a component before us) win; the
-        # table's are added beside them.
-        for i in numpy.flatnonzero((morph != 0) & (table_morph != self._empty_morph)).tolist():
-            new_morph[i] = self._merge(int(morph[i]), int(table_morph[i]))
-        new_lemma = numpy.where(lemma == 0, orth, lemma)
-        doc.from_array([POS, MORPH, LEMMA], numpy.stack([pos, new_morph, new_lemma], axis=1))
+        if morph.any():
+            new_morph = numpy.where(morph == 0, table_morph, morph)
+            # Features already on the token (from the input, or a component before us) win;
+            # the table's are added beside them.
+            both = (morph != 0) & (table_morph != self._empty_morph)
+            for i in numpy.flatnonzero(both).tolist():
+                new_morph[i] = self._merge(int(morph[i]), int(table_morph[i]))
+        else:
+            new_morph = table_morph
+        new_lemma = numpy.where(lemma == 0, orth, lemma) if lemma.any() else orth
+        columns = [pos, new_morph, new_lemma] + ([tags] if len(out_attrs) == 4 else [])
+        doc.from_array(out_attrs, numpy.stack(columns, axis=1))
         return doc
+
+    def _restore_given(self, doc: Doc, tags: numpy.ndarray) -> bool:
+        """Put back the tags the input gave (a tagger with `overwrite = true` replaces them);
+        `tags` is changed in place. The tokenizer records them when it accepts untagged
+        text, the only pipelines that run a tagger."""
+        given = doc.user_data.get(GIVEN_TAGS_KEY)
+        if given is None:
+            return False
+        given = numpy.frombuffer(given, dtype="uint64")
+        if len(given) != len(tags):
+            warnings.warn(f"[{self.name}] the Doc has {len(tags)} tokens but the tokenizer "
+                          f"gave {len(given)} (a component between them retokenized): the "
+                          f"given tags are not restored", UserWarning)
+            return False
+        restore = (given != 0) & (given != tags)
+        if not restore.any():
+            return False
+        tags[restore] = given[restore]
+        return True
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
         for doc in stream:
             yield self(doc)
 
-    def _unknown(self, doc: Doc, tag_hash: int) -> int:
+    def _unknown(self, doc: Doc, i: int, tag_hash: int) -> int:
         if self.cfg["unknown"] == "raise":
             tag = self.vocab.strings[tag_hash] if tag_hash else ""
-            where = next(t for t in doc if t.tag == tag_hash)
             raise ValueError(
-                f"[{self.name}] tag {tag!r} of token {where.i} ({where.text!r}) is not in the "
+                f"[{self.name}] tag {tag!r} of token {i} ({doc[i].text!r}) is not in the "
                 f"{self.tagset!r} table and has no override; add it to `overrides` or set "
                 f'unknown = "X"'
             )
@@ -130,16 +166,51 @@ class PretaggedTagMapper(SettingsSerializable):
         return self.scorer(examples, **kwargs)
 
 
+def _punct(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(c)[0] == "P" for c in text)
+
+
+def _sym(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(c)[0] == "S" for c in text)
+
+
+def _digits(text: str) -> bool:
+    return text.isdigit()
+
+
+#: The word shapes rules may name, in the order they are tried.
+SHAPES: Dict[str, Callable[[str], bool]] = {"@PUNCT": _punct, "@SYM": _sym, "@DIGITS": _digits}
+
+
+def _shaped(text: str) -> bool:
+    return _punct(text) or _sym(text) or _digits(text)
+
+
+def _shape_flag(vocab: Vocab) -> int:
+    """The lexeme flag that marks words with a rule shape. A flag is computed once per word,
+    when the word enters the vocab (`Vocab.add_flag`), so `to_array` hands over a Doc's
+    shaped tokens with no Python work per token. It takes the highest free bit, away from
+    spaCy's own flags (1–18)."""
+    for flag_id, getter in vocab.lex_attr_getters.items():
+        if getter is _shaped:
+            return flag_id
+    free = [bit for bit in range(63, 18, -1) if bit not in vocab.lex_attr_getters]
+    if not free:
+        raise ValueError("no free lexeme flag for the word-rule shapes")
+    return vocab.add_flag(_shaped, free[0])
+
+
 class _CompiledRules:
-    """The word rules as hash lookups. Only tokens whose word a rule names (found with one
-    `numpy.isin`) or whose shape a rule names (cached per word) are looked at in Python."""
+    """The word rules as hash lookups. Tokens whose word a rule names (one `searchsorted`)
+    or that have a shape (a lexeme flag) are the candidates; what a (word, tag) pair gets is
+    decided once and cached, so the work per candidate is one dict lookup."""
 
     def __init__(self, vocab: Vocab, rules: Iterable[tagsets.WordRule]):
         strings, morphology = vocab.strings, vocab.morphology
         self.strings = strings
         # key: (word or shape, tag hash or 0 for *) → [(next condition or None, (pos, morph))]
         self.by_key: Dict[tuple, list] = {}
-        self.shapes = set()
+        shapes = set()
         for r in rules:
             word = r.word if r.word.startswith("@") else strings.add(r.word)
             key = (word, 0 if r.tag == "*" else strings.add(r.tag))
@@ -147,38 +218,57 @@ class _CompiledRules:
             entry = (POS_IDS[r.upos], morphology.add(r.feats))
             self.by_key.setdefault(key, []).append((cond, entry))
             if r.word.startswith("@"):
-                self.shapes.add(r.word)
+                shapes.add(r.word)
         self.words = numpy.array(sorted({k[0] for k in self.by_key if isinstance(k[0], int)}),
                                  dtype="uint64")
-        self._shape_of: Dict[int, Optional[str]] = {}
+        self.shapes = [shape for shape in SHAPES if shape in shapes]
+        self.flags = [_shape_flag(vocab)] if self.shapes else []
+        # (word, tag) → (options with a next condition, first plain entry or None)
+        self._decided: Dict[Tuple[int, int], Tuple[list, Optional[tuple]]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.by_key)
 
-    def apply(self, orth, tags, is_space, pos, morph) -> None:
-        candidates = numpy.isin(orth, self.words)
-        shapes: Dict[int, Optional[str]] = {}
-        if self.shapes:
-            for word in numpy.unique(orth).tolist():
-                shape = self._shape(word)
-                if shape in self.shapes:
-                    shapes[word] = shape
-            if shapes:
-                candidates |= numpy.isin(orth, numpy.array(list(shapes), dtype="uint64"))
-        n = len(orth)
-        for i in numpy.flatnonzero(candidates).tolist():
-            word, tag = int(orth[i]), int(tags[i])
-            keys = [(word, tag), (word, 0)]
-            if word in shapes:
-                keys += [(shapes[word], tag), (shapes[word], 0)]
-            # Most specific first: conditional rules (word+tag, then word), then the plain
-            # ones in the same order.
-            options = [o for key in keys for o in self.by_key.get(key, ())]
-            options.sort(key=lambda o: o[0] is None)
-            for cond, entry in options:
-                if cond is None or self._next_matches(cond, i, n, tags, is_space):
-                    pos[i], morph[i] = entry
+    def apply(self, orth, tags, is_space, shape_flags, pos, morph) -> None:
+        if len(self.words):
+            at = numpy.minimum(numpy.searchsorted(self.words, orth), len(self.words) - 1)
+            candidates = self.words[at] == orth
+            if self.flags:
+                candidates |= shape_flags[:, 0].astype(bool)
+        else:
+            candidates = shape_flags[:, 0].astype(bool)
+        idx = numpy.flatnonzero(candidates)
+        if not len(idx):
+            return
+        decided, n = self._decided, len(orth)
+        hits, new_pos, new_morph = [], [], []
+        for i, word, tag in zip(idx.tolist(), orth[idx].tolist(), tags[idx].tolist()):
+            conditional, plain = decided.get((word, tag)) or self._decide(word, tag)
+            entry = plain
+            for cond, option in conditional:
+                if self._next_matches(cond, i, n, tags, is_space):
+                    entry = option
                     break
+            if entry is not None:
+                hits.append(i)
+                new_pos.append(entry[0])
+                new_morph.append(entry[1])
+        pos[hits] = new_pos
+        morph[hits] = new_morph
+
+    def _decide(self, word: int, tag: int) -> Tuple[list, Optional[tuple]]:
+        """Most specific first: conditional rules (word+tag, word, shape+tag, shape), then
+        the first plain one in the same order."""
+        keys = [(word, tag), (word, 0)]
+        text = self.strings[word]
+        shape = next((s for s in self.shapes if SHAPES[s](text)), None)
+        if shape is not None:
+            keys += [(shape, tag), (shape, 0)]
+        options = [o for key in keys for o in self.by_key.get(key, ())]
+        conditional = [o for o in options if o[0] is not None]
+        plain = next((entry for cond, entry in options if cond is None), None)
+        decided = self._decided[(word, tag)] = (conditional, plain)
+        return decided
 
     def _next_matches(self, cond: str, i: int, n: int, tags, is_space) -> bool:
         j = i + 1
@@ -188,16 +278,6 @@ class _CompiledRules:
             return False
         tag = self.strings[int(tags[j])] if tags[j] else ""
         return tag.startswith(cond[:-1]) if cond.endswith("*") else tag == cond
-
-    def _shape(self, word: int) -> Optional[str]:
-        shape = self._shape_of.get(word, False)
-        if shape is False:
-            text = self.strings[word]
-            cats = {unicodedata.category(c)[0] for c in text}
-            shape = ("@PUNCT" if cats == {"P"} else "@SYM" if cats == {"S"} else
-                     "@DIGITS" if text.isdigit() else None)
-            self._shape_of[word] = shape
-        return shape
 
 
 def _check_override(tag: str, value: Override) -> Dict[str, str]:
@@ -219,6 +299,7 @@ def _check_override(tag: str, value: Override) -> Dict[str, str]:
         "overrides": {},
         "unknown": "X",
         "word_rules": True,
+        "keep_given_tags": True,
         "scorer": {"@scorers": "spacy.morphologizer_scorer.v1"},
     },
     assigns=["token.pos", "token.morph", "token.lemma"],
@@ -232,7 +313,9 @@ def make_tag_mapper(
     overrides: Dict[str, Union[str, Dict[str, str]]],
     unknown: str,
     word_rules: bool,
+    keep_given_tags: bool,
     scorer: Optional[Callable],
 ) -> PretaggedTagMapper:
     return PretaggedTagMapper(nlp.vocab, name, tagset=tagset, overrides=overrides,
-                              unknown=unknown, word_rules=word_rules, scorer=scorer)
+                              unknown=unknown, word_rules=word_rules,
+                              keep_given_tags=keep_given_tags, scorer=scorer)

@@ -4,22 +4,29 @@ Registered as `spacy_pretagged.PretaggedTokenizer.v1` (and exposed under the sam
 `spacy_tokenizers` entry point, so `spacy.load` finds it without importing us). The shape
 follows spacy-stanza's tokenizer: external annotation in, one `Doc(...)` call out.
 
-It has no `initialize()` on purpose: for `lang = "zh"` spaCy injects `pkuseg_model` and
-`pkuseg_user_dict` into `[initialize.tokenizer]`, and an `initialize()` must then accept
-exactly those names (spacy_anchors.md P13). Nothing here needs initializing.
+With `untagged = "segment"`, text that carries no tags is segmented by a spacy-pkuseg model.
+The model is the tokenizer's only state besides its settings, and is handled the way spaCy's
+`ChineseTokenizer` handles it: `initialize()` loads it from `pkuseg_model` / `pkuseg_user_dict`
+— exactly the names and defaults spaCy injects into `[initialize.tokenizer]` for `lang = "zh"`
+and validates strictly, so every config of ours initializes (spacy_anchors.md P13) — and
+`to_disk` / `to_bytes` / pickling carry it, so a saved or packaged pipeline needs nothing
+else. Only paths are accepted: a pkuseg model *name* downloads (P14).
 """
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Optional, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
+import numpy
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
-from spacy.util import registry
+from spacy.training import Example
+from spacy.util import from_bytes, registry, to_bytes
 from spacy.vocab import Vocab
 
-from . import tagsets
+from . import segmenter, tagsets
 from .formats import Reader, Reading
 from .serialize import SettingsSerializable
 
@@ -28,6 +35,16 @@ from .serialize import SettingsSerializable
 PROBLEMS_KEY = "pretagged_problems"
 #: `doc.user_data` key of PKU paragraph ids, as [index of the line's first token, id, tag].
 IDS_KEY = "pretagged_ids"
+#: `doc.user_data` key, set when `untagged != "raise"`, of the tags the input gave: the TAG
+#: hash per token as uint64 bytes, 0 where the tag did not come from the input (segmented or
+#: character tokens). A tagger later fills TAG on exactly those; the mapper reads this to
+#: tell given tags from predicted ones.
+GIVEN_TAGS_KEY = "pretagged_given_tags"
+
+_NO_MODEL = ("untagged='segment' needs a spacy-pkuseg model to segment text without tags, and "
+             "none is loaded: set `[initialize.tokenizer] pkuseg_model = PATH` (a folder made "
+             "by spacy_pkuseg.train) and run nlp.initialize(), or call "
+             "nlp.tokenizer.initialize(pkuseg_model=PATH)")
 
 # Pinyin from `看{kan4}/v` lives in `token._.pinyin` (None where the input has none). An
 # extension rather than part of the word: the word stays `看`, so matching, lemmas and
@@ -56,6 +73,7 @@ class PretaggedTokenizer(SettingsSerializable):
         untagged: str = "raise",
     ):
         self.vocab = vocab
+        self.pkuseg: Optional[Any] = None  # a spacy_pkuseg.pkuseg, see initialize()
         self._configure(dict(format=format, separator=separator, tagset=tagset,
                              title_prefix=title_prefix, on_error=on_error,
                              item_separator=item_separator, brackets=brackets, pinyin=pinyin,
@@ -64,7 +82,49 @@ class PretaggedTokenizer(SettingsSerializable):
     def _configure(self, cfg: Dict[str, Any]) -> None:
         settings = dict(cfg)
         self.tagset = settings.pop("tagset")
-        self.reader = Reader(tagsets.load(self.tagset).tags, **settings)
+        segment = self._segment if settings.get("untagged") == "segment" else None
+        self.reader = Reader(tagsets.load(self.tagset).tags, segmenter=segment, **settings)
+
+    def initialize(
+        self,
+        get_examples: Optional[Callable[[], Iterable[Example]]] = None,
+        *,
+        nlp: Optional[Language] = None,
+        pkuseg_model: Optional[str] = None,
+        pkuseg_user_dict: Optional[str] = "default",
+    ) -> None:
+        """Load the pkuseg model `untagged="segment"` uses. (The hints stay `Optional[str]`:
+        spaCy validates these settings with pydantic, which resolves our postponed
+        annotations in spacy.schemas' namespace, where `Path` is unknown. Paths work too.)
+
+        pkuseg_model: a folder made by `spacy_pkuseg.train` (features.msgpack, weights.npz).
+            None keeps the model already loaded, if any: `initialize()` on a loaded pipeline
+            must not drop the model it was saved with.
+        pkuseg_user_dict: "default" (pkuseg's built-in dictionary), None (no dictionary) or
+            the path of a user dictionary file (one word per line, optionally TAB tag).
+        """
+        untagged = self.reader.untagged
+        if pkuseg_model is None:
+            if untagged == "segment" and self.pkuseg is None:
+                warnings.warn(f"{_NO_MODEL}. Text with tags is read; text without raises.",
+                              UserWarning, stacklevel=2)
+            return
+        if untagged != "segment":
+            warnings.warn(f"pkuseg_model is ignored: the tokenizer's untagged setting is "
+                          f"{untagged!r}, not 'segment'", UserWarning, stacklevel=2)
+            return
+        if self.pkuseg is not None and not Path(pkuseg_model).is_dir():
+            # A loaded pipeline's config still names the training-time folder, which may be
+            # gone or relative to another directory (spaCy #13868); its model is saved in it.
+            warnings.warn(f"pkuseg_model {str(pkuseg_model)!r} is no folder: keeping the "
+                          "model already loaded", UserWarning, stacklevel=2)
+            return
+        self.pkuseg = segmenter.load(pkuseg_model, pkuseg_user_dict)
+
+    def _segment(self, text: str) -> List[str]:
+        if self.pkuseg is None:
+            raise ValueError(_NO_MODEL)
+        return self.pkuseg.cut(text)
 
     @property
     def cfg(self) -> Dict[str, Any]:
@@ -113,16 +173,55 @@ class PretaggedTokenizer(SettingsSerializable):
         if reading.problems:
             doc.user_data[PROBLEMS_KEY] = [[p.kind, p.line, p.col, p.text]
                                            for p in reading.problems]
+        if self.reader.untagged != "raise":
+            # The empty tag of segmented and character tokens hashes to 0: "not given".
+            doc.user_data[GIVEN_TAGS_KEY] = numpy.asarray(doc.to_array("TAG"),
+                                                          dtype="uint64").tobytes()
         return doc
 
-    # Pickle the recipe (vocab + settings), not the compiled regex: the same pattern is
-    # rebuilt in the worker, and n_process=2 works under fork, spawn and forkserver.
+    # Settings as SettingsSerializable saves them ("cfg"), plus the pkuseg model, if any, the
+    # way ChineseTokenizer saves it (segmenter.py). Loading keeps a model already loaded when
+    # the saved tokenizer has none, as ChineseTokenizer does.
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        parts = segmenter.to_parts(self.pkuseg) if self.pkuseg is not None else {}
+        serializers: Dict[str, Callable[[], bytes]] = {
+            "cfg": lambda: srsly.json_dumps(self.cfg)}
+        serializers.update({key: (lambda value=value: value) for key, value in parts.items()})
+        return to_bytes(serializers, exclude)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> PretaggedTokenizer:
+        super().from_bytes(data, exclude=exclude)
+        parts: Dict[str, bytes] = {}
+        from_bytes(data, {key: (lambda value, key=key: parts.__setitem__(key, value))
+                          for key in segmenter.BYTES_KEYS}, exclude)
+        self.pkuseg = segmenter.from_parts(parts) or self.pkuseg
+        return self
+
+    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
+        super().to_disk(path, exclude=exclude)
+        if self.pkuseg is not None:
+            segmenter.to_disk(self.pkuseg, Path(path))
+
+    def from_disk(self, path: Union[str, Path], *,
+                  exclude: Iterable[str] = tuple()) -> PretaggedTokenizer:
+        super().from_disk(path, exclude=exclude)
+        self.pkuseg = segmenter.from_disk(Path(path)) or self.pkuseg
+        return self
+
+    # Pickle the recipe (vocab + settings + model bytes), not the compiled regex: the same
+    # pattern is rebuilt in the worker, and n_process=2 works (and segments) under fork,
+    # spawn and forkserver.
     def __reduce__(self):
-        return (_rebuild_tokenizer, (self.vocab, self.cfg))
+        parts = segmenter.to_parts(self.pkuseg) if self.pkuseg is not None else None
+        return (_rebuild_tokenizer, (self.vocab, self.cfg, parts))
 
 
-def _rebuild_tokenizer(vocab: Vocab, cfg: Dict[str, Any]) -> PretaggedTokenizer:
-    return PretaggedTokenizer(vocab, **cfg)
+def _rebuild_tokenizer(vocab: Vocab, cfg: Dict[str, Any],
+                       pkuseg_parts: Optional[Dict[str, bytes]] = None) -> PretaggedTokenizer:
+    tokenizer = PretaggedTokenizer(vocab, **cfg)
+    if pkuseg_parts:
+        tokenizer.pkuseg = segmenter.from_parts(pkuseg_parts)
+    return tokenizer
 
 
 @registry.tokenizers("spacy_pretagged.PretaggedTokenizer.v1")

@@ -1,4 +1,5 @@
 """The tag mapper: POS, MORPH, LEMMA from the table, vectorised, never clobbering."""
+import numpy
 import pytest
 import spacy
 from spacy.tokens import Doc
@@ -165,3 +166,73 @@ def test_rules_file_is_checked(tmp_path):
     bad = "tagset\tword\ttag\tnext\tupos\tfeats\treason\n*\t@WORD\t*\t*\tX\t\tx\n"
     with pytest.raises(ValueError, match="word must be"):
         tagsets.parse_rules(bad, "rules.tsv")
+
+
+# keep_given_tags: the tokenizer records the tags the input gave (when it accepts untagged
+# text, i.e. in pipelines that run a tagger); a tagger with `overwrite = true` replaces them,
+# and the mapper puts them back before mapping.
+
+MIXED = "他/rr把/pba书/n看/v完/vi了/ule\n我们看书\n"
+
+
+def tagger_pipeline(overwrite, keep_given_tags=True):
+    """Our tokenizer (untagged text → one token per character, no tag), a spaCy tagger that
+    knows one label, `zz`, so whatever it writes is recognisably its own, and the mapper."""
+    from spacy.training import Example
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
+        "@tokenizers": NAME, "tagset": "hanlp", "untagged": "characters"}}})
+    nlp.add_pipe("tok2vec", config={"model": {
+        "@architectures": "spacy.HashEmbedCNN.v2", "width": 16, "depth": 1,
+        "embed_size": 100, "window_size": 1, "maxout_pieces": 2,
+        "subword_features": False, "pretrained_vectors": None}})
+    nlp.add_pipe("tagger", config={"overwrite": overwrite})
+    nlp.add_pipe("pretagged_tag_mapper", config={"keep_given_tags": keep_given_tags,
+                                                 "unknown": "X"})
+    words = ["我", "们", "看", "书"]
+    examples = [Example(nlp.make_doc("我们看书"), Doc(nlp.vocab, words=words, tags=["zz"] * 4))]
+    nlp.initialize(lambda: examples)
+    return nlp
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_tagger_that_overwrites_and_given_tags(keep):
+    doc = tagger_pipeline(overwrite=True, keep_given_tags=keep)(MIXED)
+    given = [t for t in doc[:6]]
+    untagged = [t for t in doc[7:11]]
+    assert [t.text for t in untagged] == ["我", "们", "看", "书"]
+    assert {t.tag_ for t in untagged} == {"zz"}  # the tagger's, where the input had none
+    assert {t.pos_ for t in untagged} == {"X"}
+    if keep:
+        assert [t.tag_ for t in given] == ["rr", "pba", "n", "v", "vi", "ule"]
+        assert [t.pos_ for t in given] == ["PRON", "ADP", "NOUN", "VERB", "VERB", "AUX"]
+        assert doc[6].tag_ == "_SP"  # a whitespace token's tag is given too
+    else:
+        assert {t.tag_ for t in given} == {"zz"} and doc[6].tag_ == "zz"
+        # only the word rules (把 is ADP whatever its tag) still tell these apart
+        assert [t.pos_ for t in given] == ["X", "ADP", "X", "X", "X", "X"]
+    assert doc[6].pos_ == "SPACE"
+
+
+def test_tagger_default_leaves_given_tags_alone():
+    """spaCy's tagger (overwrite = false, its default) only tags tokens with no tag: the
+    given tags survive even without the mapper's help."""
+    doc = tagger_pipeline(overwrite=False, keep_given_tags=False)(MIXED)
+    assert [t.tag_ for t in doc[:6]] == ["rr", "pba", "n", "v", "vi", "ule"]
+    assert {t.tag_ for t in doc[7:11]} == {"zz"}
+
+
+def test_given_tags_after_retokenizing_are_reported_not_misapplied():
+    from spacy_pretagged.tokenizer import GIVEN_TAGS_KEY
+
+    nlp = make_nlp()
+    doc = Doc(nlp.vocab, words=["他", "看", "书"], tags=["zz", "zz", "zz"])
+    doc.user_data[GIVEN_TAGS_KEY] = numpy.array(
+        [nlp.vocab.strings.add("rr"), 0], dtype="uint64").tobytes()
+    with pytest.warns(UserWarning, match="3 tokens but the tokenizer gave 2"):
+        nlp.get_pipe("pretagged_tag_mapper")(doc)
+    assert [t.tag_ for t in doc] == ["zz", "zz", "zz"]
+    doc.user_data[GIVEN_TAGS_KEY] = numpy.array(
+        [nlp.vocab.strings.add("rr"), 0, nlp.vocab.strings.add("n")], dtype="uint64").tobytes()
+    nlp.get_pipe("pretagged_tag_mapper")(doc)
+    assert [(t.tag_, t.pos_) for t in doc] == [("rr", "PRON"), ("zz", "X"), ("n", "NOUN")]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
-from typing import Collection, Iterable, List, Optional, Tuple
+from typing import Callable, Collection, Iterable, List, Optional, Tuple
 
 from .detect import looks_glued
 from .glued import (compile_boundaries, find_boundaries, iter_boundaries, split_glued,
@@ -24,9 +24,15 @@ from .spaced import SpacedOptions, split_spaced
 
 FORMATS = ("auto", "concatenated", "spaced")
 ON_ERROR = ("raise", "warn")
-#: What a line without any tag gets: an error, or one token per character (spaCy's own
-#: default Chinese segmentation) with an empty tag.
-UNTAGGED = ("raise", "characters")
+#: What a line without any tag gets: an error, one token per character (spaCy's own
+#: default Chinese segmentation), or the words of a segmenter (the tokenizer's pkuseg
+#: model); the tokens get an empty tag either way.
+UNTAGGED = ("raise", "characters", "segment")
+#: Splits a run of non-whitespace text into words that join back to exactly that run.
+Segmenter = Callable[[str], List[str]]
+
+#: A line split into whitespace runs and the text between them.
+_RUNS = re.compile(r"\s+|\S+")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: C0 controls other than tab and line breaks, and DEL: never text a tagger meant to write.
@@ -82,10 +88,13 @@ class Reader:
         pinyin: bool = True,
         paragraph_ids: bool = True,
         untagged: str = "raise",
+        segmenter: Optional[Segmenter] = None,
     ):
         _check_choice("format", format, FORMATS)
         _check_choice("on_error", on_error, ON_ERROR)
         _check_choice("untagged", untagged, UNTAGGED)
+        if segmenter is not None and untagged != "segment":
+            raise ValueError(f"a segmenter is only used with untagged='segment', not {untagged!r}")
         if len(separator) != 1 or separator.isspace():
             raise ValueError(f"separator must be one non-whitespace character, not {separator!r}")
         if title_prefix == "":
@@ -98,6 +107,8 @@ class Reader:
         self.title_prefix = title_prefix
         self.on_error = on_error
         self.untagged = untagged
+        # Not a setting: the tokenizer passes its pkuseg model's `cut`, which is state.
+        self.segmenter = segmenter
         self._boundaries = compile_boundaries(self.tags, separator)
         self._spaced = SpacedOptions(separator, self.tags, item_separator, brackets, pinyin,
                                      paragraph_ids)
@@ -112,7 +123,7 @@ class Reader:
                 "pinyin": o.pinyin, "paragraph_ids": o.paragraph_ids, "untagged": self.untagged}
 
     def __reduce__(self):
-        return (_rebuild_reader, (sorted(self.tags), self.settings))
+        return (_rebuild_reader, (sorted(self.tags), self.settings, self.segmenter))
 
     def read(self, text: str, source: Optional[str] = None) -> Reading:
         # One read allocates a few tuples per token and no reference cycles; with the cyclic
@@ -178,9 +189,9 @@ class Reader:
             boundaries = iter_boundaries(self._boundaries, line, content_start)
         if self.untagged != "raise" and not boundaries:
             # No `SEP tag` anywhere: plain text (e.g. what `nlp.evaluate` and spaCy's own
-            # corpus reader pass to make_doc). One token per character, no tag.
+            # corpus reader pass to make_doc). Segmented, no tag.
             glued = False
-            _split_characters(line, begin, events)
+            _split_untagged(line, begin, self._segment_run, events)
         elif glued:
             self._split_glued(line, begin, content_start, boundaries, line_no, events,
                               problems)
@@ -247,6 +258,14 @@ class Reader:
             # move it before the tag on writing).
             events.append((WS, line[body_end:], "", body_end, None))
 
+    def _segment_run(self, run: str) -> List[str]:
+        if self.untagged == "characters":
+            return list(run)
+        if self.segmenter is None:
+            raise ValueError("untagged='segment' needs a segmenter to read text without tags "
+                             "(the spaCy tokenizer passes its pkuseg model's `cut`)")
+        return self.segmenter(run)
+
     def _problem(self, out: Reading, problem: Problem, source: Optional[str]) -> None:
         if source is not None:
             problem = problem._replace(source=source)
@@ -255,10 +274,22 @@ class Reader:
         out.problems.append(problem)
 
 
-def _split_characters(line: str, begin: int, events: List[Event]) -> None:
-    for i in range(begin, len(line)):
-        char = line[i]
-        events.append((GAP if char.isspace() else TOK, char, "", i, None))
+def _split_untagged(line: str, begin: int, segment: Segmenter, events: List[Event]) -> None:
+    """Untagged text: each whitespace run is one GAP (as between spaced items: a first space
+    is the previous word's whitespace, the rest a whitespace token; one event per run, so
+    `我\\t 爱` keeps its order), the text between is split by `segment`, tag empty."""
+    for m in _RUNS.finditer(line, begin):
+        run, start = m.group(), m.start()
+        if run[0].isspace():
+            events.append((GAP, run, "", start, None))
+            continue
+        words = segment(run)
+        if "".join(words) != run:
+            raise ValueError(f"the segmenter changed the text {run!r} into the words {words!r}")
+        for word in words:
+            if word:
+                events.append((TOK, word, "", start, None))
+                start += len(word)
 
 
 _MESSAGES = {
@@ -269,5 +300,5 @@ _MESSAGES = {
 }
 
 
-def _rebuild_reader(tags, settings) -> Reader:
-    return Reader(tags, **settings)
+def _rebuild_reader(tags, settings, segmenter=None) -> Reader:
+    return Reader(tags, segmenter=segmenter, **settings)
