@@ -11,13 +11,15 @@ import time
 import warnings
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, List, Optional
 
 import typer
 from wasabi import msg
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from .corpus import PretaggedCorpus
 
 app = typer.Typer(help="spacy-pretagged: pre-tagged Chinese (word/tag) as spaCy Docs.",
                   no_args_is_help=True, rich_markup_mode=None)
@@ -76,12 +78,17 @@ def title_prefix(tagset: str) -> Optional[str]:
     return "#" if tagset == "hanlp" else None
 
 
-def _corpora(inputs: List[Path], **settings):
+def make_corpus(path: Path, **settings: Any) -> "PretaggedCorpus":
+    """The corpus reader every command (and each Dask worker) reads files with: the
+    settings as given, the title prefix from the tagset."""
     from .corpus import PretaggedCorpus
 
-    settings["title_prefix"] = title_prefix(settings["tagset"])
+    return PretaggedCorpus(path, title_prefix=title_prefix(settings["tagset"]), **settings)
+
+
+def _corpora(inputs: List[Path], **settings):
     try:
-        return [PretaggedCorpus(path, **settings) for path in inputs]
+        return [make_corpus(path, **settings) for path in inputs]
     except ValueError as e:
         fail(str(e))
 

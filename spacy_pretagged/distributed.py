@@ -212,14 +212,10 @@ _local = threading.local()
 
 def _corpus(path: PathLike, settings: Dict[str, Any]):
     """A `PretaggedCorpus` with the settings the CLI's `convert` reads with."""
-    from .cli import title_prefix
-    from .corpus import PretaggedCorpus
+    from .cli import make_corpus
 
-    return PretaggedCorpus(
-        path, format=settings["format"], tagset=settings["tagset"],
-        separator=settings["separator"], item_separator=settings["item_separator"],
-        encoding=settings["encoding"], doc_per=settings["doc_per"],
-        on_error=settings["on_error"], title_prefix=title_prefix(settings["tagset"]))
+    return make_corpus(Path(path), **{key: settings[key] for key in (
+        "format", "tagset", "separator", "item_separator", "encoding", "doc_per", "on_error")})
 
 
 def _worker_state(settings: Dict[str, Any]):
