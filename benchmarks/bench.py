@@ -63,7 +63,7 @@ TARGETS = {
 #: What each figure's ratio is, printed under the table.
 LEGEND = {
     "1": "tokenizer time / bare Doc(vocab, words, spaces) time, same tokens (lower is better)",
-    "1b": "tokenizer time / Doc(words, spaces, tags, sent_starts) time (what it calls today)",
+    "1b": "tokenizer time / Doc(words, spaces, tags, sent_starts) time (the one-call way)",
     "1c": "tokenizer time / Doc(words, spaces) + from_array([TAG, SENT_START]) time",
     "2": "attribute_ruler time / mapper time, copies of the same Docs (a subset: ruler is slow)",
     "3": "jieba.posseg time / whole pipeline time on the same raw text (a subset: jieba is slow)",
@@ -235,9 +235,9 @@ def rate(tokens: int, seconds: float) -> str:
 def fig_tokenizer(c: Corpus, rounds: int) -> List[Row]:
     """Our tokenizer vs. `Doc(vocab, words, spaces)` of its own tokens, and two more floors
     that carry what the tokenizer also sets (tags, sentence starts): `Doc(..., tags,
-    sent_starts)`, what it calls today, and `Doc(words, spaces)` + `from_array([TAG,
-    SENT_START])` with the tags hashed through a dict, a cheaper way to the same Doc. The
-    gaps between floors are spaCy's; the gap above them is the reader's."""
+    sent_starts)` in one call, and `Doc(words, spaces)` + `from_array([TAG,
+    SENT_START])` with the tags hashed through a dict: the same Doc, built the way the
+    tokenizer builds it. The gaps between floors are spaCy's; above them, the reader's."""
     tokenizer, vocab = c.nlp.tokenizer, c.nlp.vocab
     docs = [tokenizer(text) for text in c.texts]
     tokens = sum(map(len, docs))

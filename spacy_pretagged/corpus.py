@@ -22,6 +22,7 @@ from . import tagsets
 from .entities import PretaggedEntities
 from .formats import Reader, Reading
 from .mapper import PretaggedTagMapper
+from .tokenizer import doc_from_lists
 
 DOC_PER = ("line", "file", "article")
 
@@ -106,8 +107,7 @@ class PretaggedCorpus:
             if self.limit and n >= self.limit:
                 break
             reference = (tokenizer(reading) if tokenizer else
-                         Doc(nlp.vocab, words=reading.words, spaces=reading.spaces,
-                             tags=reading.tags, sent_starts=reading.sent_starts))
+                         doc_from_lists(nlp.vocab, reading))
             for component in annotate:
                 reference = component(reference)
             predicted = Doc(nlp.vocab, words=reading.words, spaces=reading.spaces)

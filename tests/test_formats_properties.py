@@ -95,3 +95,40 @@ def test_reader_raises_only_format_errors_and_never_makes_empty_tokens(fmt, item
     assert len(reading.words) == len(reading.tags) == len(reading.lines) == len(reading.cols)
     for start, end, _ in reading.compounds:
         assert 0 <= start < end <= len(reading.words)
+
+
+# The reader has a bulk path for clean lines (one regex split, lists extended a line at a
+# time) and the per-token event path, which defines the format. Wherever the bulk path
+# takes a line it must give exactly what the event path gives: same tokens, spaces, tags,
+# columns, sentence starts, titles, compounds, ids and problems.
+
+def _full(reading):
+    return (reading.words, reading.spaces, reading.tags, reading.lines, reading.cols,
+            reading.sent_starts, reading.titles, reading.compounds, reading.ids,
+            reading.pinyin, [tuple(p) for p in reading.problems])
+
+
+def _item(tags):
+    word = st.text(alphabet=CJK + LATIN + DIGITS + PUNCT + "/ []{}", min_size=0, max_size=4)
+    tag = st.one_of(st.sampled_from(tags), st.sampled_from(["", "zz9", "]nt", "nt"]))
+    return st.tuples(word, st.sampled_from(["/"]), tag)
+
+
+@pytest.mark.parametrize("name", ["hanlp", "pku", "pku_fine", "jieba", "thulac"])
+@pytest.mark.parametrize("fmt", ["auto", "concatenated", "spaced"])
+@settings(max_examples=120, deadline=None)
+@given(data=st.data())
+def test_bulk_path_equals_event_path(name, fmt, data):
+    tags = sorted(tagsets.load(name).tags)
+    glue = data.draw(st.sampled_from(["", " ", "  ", "\u3000", " \t"]))
+    lines = data.draw(st.lists(st.lists(_item(tags), max_size=6), min_size=1, max_size=3))
+    prefix = data.draw(st.sampled_from(["", " ", "#", "19980101-01-001-001/m  ", "  ["]))
+    text = "\n".join(prefix + glue.join(w + s + t for w, s, t in items) for items in lines)
+    text += data.draw(st.sampled_from(["", "\n", " \r\n", "\r"]))
+    reader = Reader(tags, format=fmt, on_error="warn",
+                    title_prefix="#" if name == "hanlp" else None)
+    bulk = _full(reader.read(text))
+    event_only = Reader(tags, format=fmt, on_error="warn",
+                        title_prefix="#" if name == "hanlp" else None)
+    event_only._read_clean_line = lambda *args: False
+    assert bulk == _full(event_only.read(text)), text

@@ -11,9 +11,12 @@ split at the last separator is the safer reading of one item.
 """
 from __future__ import annotations
 
-from typing import List
+from operator import itemgetter
+from typing import List, Sequence
 
 from .glued import Boundary
+
+_first = itemgetter(0)
 
 
 def looks_glued(line: str, begin: int, boundaries: List[Boundary], separator: str) -> bool:
@@ -30,4 +33,26 @@ def looks_glued(line: str, begin: int, boundaries: List[Boundary], separator: st
         if end < n and not line[end].isspace():
             glued += 1
         pos = end
+    return glued > spaced
+
+
+def words_look_glued(words: Sequence[str], rest: str, separator: str, text: str) -> bool:
+    """`looks_glued` on a line already cut at its boundaries: `words[i]` before boundary i,
+    none of them empty, `rest` after the last one, `text` all of it (words, tags, rest).
+    The same counts, taken a line at a time. First bounds from C-level counts over `text`:
+    at most one word per whitespace character starts with whitespace, at most one per extra
+    separator ends with one; a glued line is decided by them alone. Otherwise the counts."""
+    n = len(words)
+    if not n:
+        return False
+    whitespace = len(text) - sum(map(len, text.split()))
+    most_spaced = whitespace + text.count(separator) - n
+    if n - 1 + bool(rest) - whitespace > most_spaced:
+        return True
+    firsts = "".join(map(_first, words[1:])) + rest[:1]
+    glued = sum(1 for char in firsts if not char.isspace())  # a tag directly followed by text
+    # A word after a tag that starts with whitespace but is not all of it, or that ends
+    # with the separator.
+    spaced = sum(1 for word in words[1:] if word[0].isspace() and not word.isspace())
+    spaced += sum(1 for word in words if len(word) > 1 and word[-1] == separator)
     return glued > spaced

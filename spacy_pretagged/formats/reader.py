@@ -15,12 +15,12 @@ import gc
 import re
 from typing import Callable, Collection, Iterable, List, Optional, Tuple
 
-from .detect import looks_glued
-from .glued import (compile_boundaries, find_boundaries, iter_boundaries, split_glued,
-                    untagged_rest)
+from .detect import looks_glued, words_look_glued
+from .glued import (compile_boundaries, find_boundaries, iter_boundaries, split_at_boundaries,
+                    split_glued, take_trailing_spaces, untagged_rest)
 from .records import (CLOSE, GAP, ID, OPEN, SPACE_TAG, TAKE_BREAK, TOK, WS, Event,
                       PretaggedFormatError, Problem, Reading)
-from .spaced import SpacedOptions, split_spaced
+from .spaced import SpacedOptions, split_clean_line, split_spaced
 
 FORMATS = ("auto", "concatenated", "spaced")
 ON_ERROR = ("raise", "warn")
@@ -179,6 +179,8 @@ class Reader:
                                     f"control character U+{ord(control.group()):04X}",
                                     line_no, control.start() + 1,
                                     line[max(0, control.start() - 10):control.end() + 10]))
+        elif self._read_clean_line(line, begin, content_start, line_no, out, pending, title):
+            return
         glued = self.format == "concatenated"
         boundaries: Iterable = ()
         if self.format == "auto" or self.untagged != "raise":
@@ -237,6 +239,48 @@ class Reader:
             out.sent_starts[first] = True
             if title:
                 out.titles.append((first, len(out)))
+
+    def _read_clean_line(self, line: str, begin: int, content_start: int, line_no: int,
+                         out: Reading, pending: _Whitespace, title: bool) -> bool:
+        """Read a line without problems in bulk: one regex split, the Reading's lists
+        extended a line at a time, no event per token. The same tokens as the event path
+        below; a line it would report or treat specially is left to it (False, nothing
+        written), so that path stays the one definition of the format."""
+        if self.format != "spaced":
+            body = line[content_start:]
+            words, tags, rest, cols = split_at_boundaries(self._boundaries, body, content_start)
+            if "" in words:
+                return False  # two tags in a row: `empty_word`
+            if self.format == "concatenated" or words_look_glued(words, rest, self.separator,
+                                                                 body):
+                if not tags or (rest and not rest.isspace()):
+                    return False  # untagged text after the last tag
+                if content_start > begin:
+                    pending.add(line[begin:content_start], line_no, begin + 1)
+                spaces = take_trailing_spaces(words, cols, line, self.separator)
+                pending.flush(out)
+                self._mark_line(out, out.extend(words, spaces, tags, line_no, cols), title)
+                if rest:
+                    pending.add(rest, line_no, len(line) - len(rest) + 1)
+                return True
+        clean = split_clean_line(line, begin, self._spaced)
+        if clean is None:
+            return False
+        pending.flush(out)
+        if clean.paragraph_id:
+            out.ids.append((len(out), *clean.paragraph_id))
+        if clean.words:
+            first = out.extend(clean.words, [False] * len(clean.words), clean.tags, line_no,
+                               clean.cols)
+            out.compounds += [(first + a, first + b, label) for a, b, label in clean.compounds]
+            self._mark_line(out, first, title)
+        return True
+
+    @staticmethod
+    def _mark_line(out: Reading, first: int, title: bool) -> None:
+        out.sent_starts[first] = True
+        if title:
+            out.titles.append((first, len(out)))
 
     def _split_glued(self, line, begin, content_start, boundaries, line_no, events, problems):
         # Leading whitespace of a concatenated line is text: it joins the _SP token.

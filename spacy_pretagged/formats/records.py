@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 #: The tag of whitespace tokens made from line breaks and line-edge whitespace (spaCy's own
 #: convention for whitespace tokens; the mapper gives them POS SPACE).
@@ -144,6 +144,18 @@ class Reading:
         if start < len(self.words):
             ranges.append((start, len(self.words)))
         return ranges
+
+    def extend(self, words: Sequence[str], spaces: Sequence[bool], tags: Sequence[str],
+               line: int, cols: Sequence[int]) -> int:
+        """Append the tokens of one line at once; return the index of the first."""
+        first = len(self.words)
+        self.words += words
+        self.spaces += spaces
+        self.tags += tags
+        self.lines += [line] * len(words)
+        self.cols += cols
+        self.sent_starts += [None] * len(words)
+        return first
 
     def append(self, word: str, space: bool, tag: str, line: int, col: int) -> None:
         self.words.append(word)

@@ -18,7 +18,10 @@ Whitespace between items is markup, with two policies (`item_separator`):
 from __future__ import annotations
 
 import re
-from typing import Collection, List, Optional, Tuple
+from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import add, contains
+from typing import Collection, List, NamedTuple, Optional, Tuple
 
 from .records import CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, Event, Problem
 
@@ -46,7 +49,7 @@ PARAGRAPH_ID = re.compile(r"\d{8}-\d{2}-\d{3}-\d{3}")
 
 class SpacedOptions:
     __slots__ = ("separator", "tags", "item_separator", "brackets", "pinyin", "paragraph_ids",
-                 "item")
+                 "item", "two_separators")
 
     def __init__(self, separator: str, tags: Collection[str], item_separator: Optional[str],
                  brackets: bool, pinyin: bool, paragraph_ids: bool):
@@ -57,6 +60,9 @@ class SpacedOptions:
         self.pinyin = pinyin
         self.paragraph_ids = paragraph_ids
         self.item = item_pattern(item_separator)
+        #: An item with two separators (`1/2/m`), in a line without braces.
+        sep = re.escape(separator)
+        self.two_separators = re.compile(rf"{sep}[^ \t\u3000{sep}]*{sep}")
 
 
 def split_spaced(line: str, begin: int, opts: SpacedOptions, line_no: int,
@@ -159,6 +165,125 @@ def split_spaced(line: str, begin: int, opts: SpacedOptions, line_no: int,
         problems[:] = [p for p in problems if p.kind != "no_separator"]
         problems.append(Problem("untagged_line", "line has no tags at all", line_no,
                                 begin + 1, line[begin:begin + 30]))
+
+
+#: What separates items when `item_separator` is None: the characters ITEM excludes.
+_ITEM_GAPS = re.compile(r"([ \t\u3000]+)")
+_BRACKET = re.compile(r"[\[\]]")
+
+
+class CleanLine(NamedTuple):
+    words: List[str]
+    tags: List[str]
+    cols: List[int]
+    #: (word, tag) of the paragraph id the line starts with, if any.
+    paragraph_id: Optional[Tuple[str, str]]
+    #: Bracket compounds: [start, end) in `words`, label, in the order they close.
+    compounds: List[Tuple[int, int, str]]
+
+
+def split_clean_line(line: str, begin: int, opts: SpacedOptions) -> Optional[CleanLine]:
+    """`split_spaced` for the lines real corpora are made of, a line at a time instead of an
+    item at a time: words and tags are cut out by C-level `split`s and checked all at once
+    (`in` and set tests). Anything `split_spaced` would report or treat specially — an item
+    without separator, an empty word (space words, `\n/x`), an unknown or empty tag, pinyin
+    braces, brackets that do not balance — returns None, and the line goes through
+    `split_spaced`, which says what is wrong. Only for `item_separator=None`, where the
+    whitespace between items is markup."""
+    if opts.item_separator is not None or "{" in line:
+        return None
+    sep = opts.separator
+    split = _split_uniform(line, begin, sep, opts.two_separators) or _split_items(line, begin,
+                                                                                  sep)
+    if split is None:
+        return None  # an item without separator
+    words, tags, cols = split
+    marks: Optional[List[Tuple[int, int, List[str]]]] = []
+    if opts.brackets and ("[" in line or "]" in line):
+        marks = _peel_brackets(line, begin, words, tags, cols, sep)
+        if marks is None:
+            return None
+    if "" in words or not opts.tags.issuperset(tags):
+        return None
+    paragraph_id = None
+    opens_first = bool(marks) and marks[0][0] == 0 and marks[0][1] > 0
+    if (opts.paragraph_ids and tags[0] == "m" and not opens_first
+            and PARAGRAPH_ID.fullmatch(words[0])):
+        paragraph_id = (words[0], tags[0])
+        del words[0], tags[0], cols[0]
+    compounds: List[Tuple[int, int, str]] = []
+    if marks:
+        shift = 1 if paragraph_id else 0
+        opened: List[int] = []
+        for k, opens, closes in marks:
+            opened += [k - shift] * opens
+            for label in closes:
+                if not opened:
+                    return None  # `]nt` closing no `[`
+                compounds.append((opened.pop(), k - shift + 1, label))
+        if opened:
+            return None  # a `[` never closed
+    return CleanLine(words, tags, cols, paragraph_id, compounds)
+
+
+def _split_uniform(line: str, begin: int, sep: str, two_separators: "re.Pattern[str]"
+                   ) -> Optional[Tuple[List[str], List[str], List[int]]]:
+    """Words, tags and columns of a line whose items are all separated by the same run of
+    spaces (People's Daily: two) and each have one separator: then the line with its gaps
+    turned into separators splits into word, tag, word, tag... in one C call. None for any
+    other line."""
+    text = line[begin:].lstrip(" ")
+    start = len(line) - len(text)
+    text = text.rstrip(" ")
+    gap = "  " if "  " in text else " "
+    gaps = text.count(gap)
+    if (text.count(sep) != gaps + 1 or text.count(" ") != len(gap) * gaps or "\t" in text
+            or "\u3000" in text or two_separators.search(text)):
+        return None
+    # As many separators as items, no item with two: each item has exactly one.
+    parts = text.replace(gap, sep).split(sep)
+    step = len(gap) + 1  # the separator and the gap after each item
+    starts = list(accumulate(map(len, parts), initial=start + 1))[::2]
+    return parts[::2], parts[1::2], list(map(add, starts, range(0, step * gaps + 1, step)))
+
+
+def _split_items(line: str, begin: int, sep: str
+                 ) -> Optional[Tuple[List[str], List[str], List[int]]]:
+    """Any line: items cut by the ITEM_GAPS regex, each split at its last separator. None if
+    an item has no separator."""
+    parts = _ITEM_GAPS.split(line[begin:])
+    items = parts[::2]
+    cols = list(accumulate(map(len, parts), initial=begin + 1))[::2]
+    if "" in items:  # whitespace at the ends
+        cols = [col for col, item in zip(cols, items) if item]
+        items = [item for item in items if item]
+    words, seps, tags = map(list, zip(*[item.rpartition(sep) for item in items]))
+    return None if "" in seps else (words, tags, cols)
+
+
+def _peel_brackets(line: str, begin: int, words: List[str], tags: List[str], cols: List[int],
+                   sep: str) -> Optional[List[Tuple[int, int, List[str]]]]:
+    """Take compound brackets off the items that have them (found by where `[` and `]` are
+    in the line, not by looking at every item), as `split_spaced` does; return (item index,
+    number of `[`, labels closed) per such item, or None if a compound has no label."""
+    marks = []
+    for k in dict.fromkeys(bisect_right(cols, m.start() + 1) - 1
+                           for m in _BRACKET.finditer(line, begin)):
+        chunk, start = words[k] + sep + tags[k], cols[k] - 1
+        opens = 0
+        if chunk[0] == "[":
+            j = len(chunk) - len(chunk.lstrip("["))
+            if j < len(chunk) and chunk[j] != sep:
+                opens, chunk, start = j, chunk[j:], start + j
+        closes: List[str] = []
+        if "]" in chunk:
+            chunk, closes = _peel_closes(chunk, sep)
+        words[k], _, tags[k] = chunk.rpartition(sep)
+        if "]" in tags[k]:
+            return None  # `compound_tag_missing`, or an unknown tag
+        cols[k] = start + 1
+        marks.append((k, opens, closes))
+    return marks
 
 
 def _peel_closes(chunk: str, sep: str) -> Tuple[str, List[str]]:
