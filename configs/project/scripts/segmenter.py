@@ -22,20 +22,17 @@ import warnings
 from pathlib import Path
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
+import reading  # scripts/reading.py: python puts the script's folder on sys.path
+
 
 def sentences(path: Path, args) -> Iterator[List[str]]:
     """Gold words of every sentence (whitespace tokens dropped)."""
-    import spacy
+    from spacy_pretagged.cli import make_corpus
 
-    from spacy_pretagged.corpus import PretaggedCorpus
-
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
-        "@tokenizers": "spacy_pretagged.PretaggedTokenizer.v1", "format": args.format,
-        "tagset": args.tagset, "separator": args.separator, "on_error": "warn",
-        "item_separator": args.item_separator, "title_prefix": args.title_prefix}}})
-    corpus = PretaggedCorpus(path, format=args.format, tagset=args.tagset,
-                             separator=args.separator, item_separator=args.item_separator,
-                             doc_per="line", on_error="warn", title_prefix=args.title_prefix)
+    nlp = reading.pipeline(args)
+    corpus = make_corpus(path, format=args.format, tagset=args.tagset,
+                         separator=args.separator, item_separator=args.item_separator,
+                         doc_per="line", on_error="warn")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         for example in corpus(nlp):
@@ -95,14 +92,8 @@ def main() -> None:
     p.add_argument("--user-dict", default="default",
                    help="user dictionary the pipeline loads with the model: 'default' "
                         "(pkuseg's, as spaCy's zh), 'null' (none) or a file")
-    p.add_argument("--format", default="auto")
-    p.add_argument("--tagset", default="hanlp")
-    p.add_argument("--separator", default="/")
-    p.add_argument("--item-separator", default=None)
-    args = p.parse_args()
-    if args.item_separator in ("", "null", "None"):
-        args.item_separator = None
-    args.title_prefix = "#" if args.tagset == "hanlp" else None
+    reading.add_format_options(p)
+    args = reading.parse(p)
 
     import spacy_pkuseg
 

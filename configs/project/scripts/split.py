@@ -23,6 +23,8 @@ import re
 from pathlib import Path
 from typing import List
 
+import reading  # scripts/reading.py: python puts the script's folder on sys.path
+
 ARTICLE_ID = re.compile(r"^\ufeff?(\d{8}-\d{2}-\d{3})-\d{3}/")
 
 
@@ -59,17 +61,11 @@ def line_units(text: str, by: str) -> List[str]:
 
 
 def sentence_units(text: str, source: str, args) -> List[str]:
-    import spacy
     from spacy.tokens import Doc
 
     from spacy_pretagged import to_pretagged
 
-    title_prefix = "#" if args.tagset == "hanlp" else None
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
-        "@tokenizers": "spacy_pretagged.PretaggedTokenizer.v1", "format": args.format,
-        "tagset": args.tagset, "separator": args.separator, "on_error": "warn",
-        "item_separator": args.item_separator, "title_prefix": title_prefix}}})
-    nlp.add_pipe("sentencizer")
+    nlp = reading.pipeline(args)
     doc = nlp(nlp.tokenizer.doc_from_reading(nlp.tokenizer.reader.read(text, source=source)))
     out_format = "concatenated" if args.format == "auto" and args.tagset == "hanlp" else args.format
     if out_format == "auto":
@@ -98,13 +94,8 @@ def main() -> None:
     p.add_argument("--limit", type=int, default=0,
                    help="keep only this many units (after shuffling), 0 = all")
     p.add_argument("--encoding", default="utf-8")
-    p.add_argument("--format", default="auto")
-    p.add_argument("--tagset", default="hanlp")
-    p.add_argument("--separator", default="/")
-    p.add_argument("--item-separator", default=None)
-    args = p.parse_args()
-    if args.item_separator in ("", "null", "None"):
-        args.item_separator = None
+    reading.add_format_options(p)
+    args = reading.parse(p)
 
     units: List[str] = []
     for path in files(args.corpus):
