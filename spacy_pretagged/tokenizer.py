@@ -217,19 +217,29 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
     bare Doc); here the bare Doc, then both columns in one `from_array` (each distinct tag
     hashed once)."""
     doc = Doc(vocab, words=reading.words, spaces=reading.spaces)
-    if reading.words:
+    n = len(reading.words)
+    if n:
         add = vocab.strings.add
         tag_ids = {tag: add(tag) for tag in set(reading.tags)}
-        columns = numpy.empty((2, len(reading.words)), dtype="uint64")
-        columns[0] = list(map(tag_ids.__getitem__, reading.tags))
-        columns[1] = numpy.array(list(map(_SENT_START_VALUE.__getitem__, reading.sent_starts)),
-                                 dtype="int64").view("uint64")
-        doc.from_array(_TAG_SENT_START, columns.T)
+        columns = numpy.zeros((n, 2), dtype="uint64")
+        columns[:, 0] = numpy.fromiter(map(tag_ids.__getitem__, reading.tags), dtype="uint64",
+                                       count=n)
+        # Sentence starts are few (a line's first token, a break after a title): found by
+        # `list.index`, a C-level scan, not a Python step per token. Doc.__init__'s
+        # encoding: 1 starts, -1 does not, 0 undecided (the None of the list).
+        starts = reading.sent_starts
+        for value, code in ((True, 1), (False, 2 ** 64 - 1)):
+            i = -1
+            try:
+                while True:
+                    i = starts.index(value, i + 1)
+                    columns[i, 1] = code
+            except ValueError:
+                pass
+        doc.from_array(_TAG_SENT_START, columns)
     return doc
 
 
-#: `Token.is_sent_start` values as SENT_START array values (Doc.__init__'s encoding).
-_SENT_START_VALUE = {True: 1, False: -1, None: 0}
 _TAG_SENT_START = [TAG, SENT_START]
 
 

@@ -115,3 +115,24 @@ def test_every_shipped_config_reads_its_format():
         doc = pipeline(name)(text)
         assert [t.tag_ for t in doc] == tags, name
         assert all(t.pos_ for t in doc), name
+
+
+def test_doc_from_lists_builds_what_the_one_call_doc_builds():
+    """The tokenizer builds its Doc as `Doc(words, spaces)` + one `from_array` (faster):
+    it must equal `Doc(words, spaces, tags=, sent_starts=)` token for token, True / False /
+    None sentence starts included (a title line ends with a False)."""
+    from spacy.tokens import Doc
+
+    from spacy_pretagged.tokenizer import doc_from_lists
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": NAME}}})
+    text = ("#微信/gi的/ude1区别/n\n\n也/d即/vopen/nz平台/gi \n"
+            "#标题/n\n二维码/nz /x免费/vd\r\n好/a")
+    reading = nlp.tokenizer.reader.read(text)
+    assert {True, False, None} <= set(reading.sent_starts)
+    want = Doc(nlp.vocab, words=reading.words, spaces=reading.spaces, tags=reading.tags,
+               sent_starts=reading.sent_starts)
+    got = doc_from_lists(nlp.vocab, reading)
+    assert [(t.text, t.whitespace_, t.tag_, t.is_sent_start) for t in got] == \
+        [(t.text, t.whitespace_, t.tag_, t.is_sent_start) for t in want]
+    assert len(doc_from_lists(nlp.vocab, nlp.tokenizer.reader.read(""))) == 0
