@@ -122,3 +122,19 @@ def test_package_in_fresh_venv(demo, tmp_path):
     assert "".join(t[0] for t in rest) == "我们的工具是微信。"
     assert len(rest) < len("我们的工具是微信。")
     assert all(tag in result["labels"] for _, tag, _ in rest), rest
+
+
+@pytest.mark.parametrize("config, entities", [("train.cfg", "pretagged_entities"),
+                                              ("train_ner.cfg", "ner")])
+def test_training_configs_resolve(config, entities):
+    """Both training configs the `train` command can take (`--vars.train_config`) build,
+    with the project's pipeline and the right entity component; same tokenizer settings."""
+    from spacy.util import load_config, load_model_from_config
+
+    cfg = load_config(PROJECT / "configs" / config,
+                      overrides={"paths.train": str(SEED), "paths.dev": str(SEED)})
+    nlp = load_model_from_config(cfg, auto_fill=True, validate=True)
+    assert nlp.pipe_names == ["tok2vec", "tagger", "pretagged_tag_mapper", entities,
+                              "sentencizer"]
+    assert nlp.tokenizer.cfg["untagged"] == "segment"
+    assert cfg["initialize"]["tokenizer"]["pkuseg_model"] == "${paths.pkuseg_model}"
