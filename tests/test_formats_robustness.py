@@ -85,7 +85,9 @@ def _best_times(reader, *texts, rounds=5):
 def test_a_10_mb_single_line_reads_in_linear_time(fmt, unit):
     reader = Reader(HANLP, format=fmt)
     big = unit * (10_000_000 // len(unit.encode("utf-8")))
-    half = big[: len(big) // 2 - (len(big) // 2) % len(unit)]
+    quarter = big[: len(big) // 4 - (len(big) // 4) % len(unit)]
     assert len(big.encode("utf-8")) > 9_900_000
-    t_half, t_big = _best_times(reader, half, big)
-    assert t_big < 2.5 * t_half, (t_half, t_big)
+    t_quarter, t_big = _best_times(reader, quarter, big)
+    # Four times the input: linear time is 4x, n log n about 4.6x, quadratic 16x. A factor
+    # of 4 apart (not 2) keeps the verdict clear of this shared machine's noise.
+    assert t_big < 6 * t_quarter, (t_quarter, t_big)
