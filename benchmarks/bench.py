@@ -37,7 +37,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional
 
 import numpy
 import spacy
-from spacy.attrs import MORPH, POS, SENT_START, TAG
+from spacy.attrs import MORPH, POS
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import load_config, load_model_from_config
@@ -45,6 +45,9 @@ from wasabi import msg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ruler import tag_map_ruler  # noqa: E402
+
+from spacy_pretagged.formats import Reading  # noqa: E402
+from spacy_pretagged.tokenizer import doc_from_lists  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_a2cd9d74a44ebc07.txt"
@@ -236,7 +239,7 @@ def fig_tokenizer(c: Corpus, rounds: int) -> List[Row]:
     """Our tokenizer vs. `Doc(vocab, words, spaces)` of its own tokens, and two more floors
     that carry what the tokenizer also sets (tags, sentence starts): `Doc(..., tags,
     sent_starts)` in one call, and `Doc(words, spaces)` + `from_array([TAG,
-    SENT_START])` with the tags hashed through a dict: the same Doc, built the way the
+    SENT_START])`, the tokenizer's own `doc_from_lists`: the same Doc, built the way the
     tokenizer builds it. The gaps between floors are spaCy's; above them, the reader's."""
     tokenizer, vocab = c.nlp.tokenizer, c.nlp.vocab
     docs = [tokenizer(text) for text in c.texts]
@@ -246,8 +249,8 @@ def fig_tokenizer(c: Corpus, rounds: int) -> List[Row]:
               for (w, s), d in zip(plain, docs)]
     assert all(Doc(vocab, words=w, spaces=s).text == d.text for (w, s), d in zip(plain, docs))
     del docs
-    hashes: Dict[str, int] = {}
-    starts_code = {True: 1, False: -1, None: 0}
+    readings = [Reading(words=w, spaces=s, tags=tags, sent_starts=starts)
+                for w, s, tags, starts in tagged]
 
     def ours():
         for text in c.texts:
@@ -261,14 +264,9 @@ def fig_tokenizer(c: Corpus, rounds: int) -> List[Row]:
         for words, spaces, tags, starts in tagged:
             Doc(vocab, words=words, spaces=spaces, tags=tags, sent_starts=starts)
 
-    def floor_from_array():
-        for words, spaces, tags, starts in tagged:
-            doc = Doc(vocab, words=words, spaces=spaces)
-            tag_ids = [hashes.get(t) or hashes.setdefault(t, vocab.strings.add(t)) for t in tags]
-            start_ids = numpy.array([starts_code[s] for s in starts], dtype="int64")
-            doc.from_array([TAG, SENT_START],
-                           numpy.stack([numpy.array(tag_ids, dtype="uint64"),
-                                        start_ids.view("uint64")], axis=1))
+    def floor_from_array():  # the tokenizer's own Doc building, on lists already split
+        for reading in readings:
+            doc_from_lists(vocab, reading)
 
     t = interleaved({"ours": ours, "floor": floor, "floor_tagged": floor_tagged,
                      "floor_from_array": floor_from_array}, rounds)

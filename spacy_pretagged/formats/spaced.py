@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate, repeat
-from operator import add, contains
+from itertools import accumulate
+from operator import add
 from typing import Collection, List, NamedTuple, Optional, Tuple
 
 from .records import CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, Event, Problem

@@ -30,7 +30,7 @@ import time
 import warnings
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
+from typing import Dict, Set, Tuple
 
 
 def words(doc) -> Dict[Tuple[int, int], object]:

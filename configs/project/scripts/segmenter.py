@@ -20,7 +20,7 @@ import json
 import time
 import warnings
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Iterable, Iterator, List, Sequence, Tuple
 
 import reading  # scripts/reading.py: python puts the script's folder on sys.path
 

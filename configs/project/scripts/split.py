@@ -60,13 +60,14 @@ def line_units(text: str, by: str) -> List[str]:
     return units
 
 
-def sentence_units(text: str, source: str, args) -> List[str]:
+def sentence_units(nlp, text: str, source: str, args) -> List[str]:
     from spacy.tokens import Doc
 
     from spacy_pretagged import to_pretagged
 
-    nlp = reading.pipeline(args)
-    doc = nlp(nlp.tokenizer.doc_from_reading(nlp.tokenizer.reader.read(text, source=source)))
+    # Only sentence boundaries are needed: the tokenizer's line starts + the sentencizer.
+    doc = nlp.tokenizer.doc_from_reading(nlp.tokenizer.reader.read(text, source=source))
+    doc = nlp.get_pipe("sentencizer")(doc)
     out_format = "concatenated" if args.format == "auto" and args.tagset == "hanlp" else args.format
     if out_format == "auto":
         out_format = "spaced"
@@ -98,9 +99,10 @@ def main() -> None:
     args = reading.parse(p)
 
     units: List[str] = []
+    nlp = reading.pipeline(args) if args.by == "sentence" else None
     for path in files(args.corpus):
-        if args.by == "sentence":
-            units.extend(sentence_units(read(path, args.encoding), str(path), args))
+        if nlp is not None:
+            units.extend(sentence_units(nlp, read(path, args.encoding), str(path), args))
         else:
             units.extend(line_units(read(path, args.encoding), args.by))
     random.Random(args.seed).shuffle(units)
