@@ -1,11 +1,23 @@
 """spacy-pretagged: already segmented and POS-tagged Chinese (`word/tag`) as spaCy Docs.
 
 Users never need to import this package: spaCy finds the tokenizer
-(`spacy_pretagged.PretaggedTokenizer.v1`) and the `pretagged_tag_mapper` component through
-entry points. This module stays import-light: it exposes the writer and the error type.
+(`spacy_pretagged.PretaggedTokenizer.v1`) and the components through entry points. This
+module stays import-light: the reader's settings and error type come from the pure `formats`
+package, and `to_pretagged` (which reads Docs) is imported from `export` only when used.
 """
-from .formats import PretaggedFormatError, Problem, to_pretagged
+from typing import Any
 
-__version__ = "0.1.0"
+from .about import __version__
+from .formats import PRESETS, PretaggedFormatError, Problem, ReaderSettings
 
-__all__ = ["PretaggedFormatError", "Problem", "to_pretagged", "__version__"]
+__all__ = ["PRESETS", "PretaggedFormatError", "Problem", "ReaderSettings", "to_pretagged",
+           "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: `spacy_pretagged.to_pretagged` without importing spaCy for `formats` users.
+    if name == "to_pretagged":
+        from .export.pretagged import to_pretagged
+
+        return to_pretagged
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

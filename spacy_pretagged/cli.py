@@ -11,90 +11,69 @@ import time
 import warnings
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, List, Optional
+from typing import Any, Iterable, Iterator, List, NoReturn, Optional, Tuple
 
 import typer
 from wasabi import msg
 
-if TYPE_CHECKING:
-    from spacy.language import Language
-
-    from .corpus import PretaggedCorpus
+from .formats import PRESETS, SPACE_TAG, PretaggedFormatError, ReaderSettings, Reading
 
 app = typer.Typer(help="spacy-pretagged: pre-tagged Chinese (word/tag) as spaCy Docs.",
                   no_args_is_help=True, rich_markup_mode=None)
 
-FORMAT = typer.Option("auto", "--format", "-f",
+PRESET = typer.Option(None, "--preset", "-p",
+                      help=f"Producer preset: {' | '.join(PRESETS)} (default: the --tagset's, "
+                           "else hanlp); the options below change single settings")
+FORMAT = typer.Option(None, "--format", "-f",
                       help="auto | concatenated (HanLP glued) | spaced (PKU, ICTCLAS, jieba, THULAC)")
-TAGSET = typer.Option("hanlp", "--tagset", "-t",
+TAGSET = typer.Option(None, "--tagset", "-t",
                       help="hanlp | ictclas | pku | pku_fine | jieba | thulac | pkuseg")
-SEPARATOR = typer.Option("/", "--separator", help="Between word and tag (THULAC: _)")
+SEPARATOR = typer.Option(None, "--separator", help="Between word and tag (THULAC: _)")
 ITEM_SEPARATOR = typer.Option(None, "--item-separator",
                               help="Exact separator between spaced items, e.g. ' ' for "
-                                   "ICTCLAS/jieba/THULAC (default: any whitespace)")
+                                   "ICTCLAS/jieba/THULAC (PKU: any whitespace)")
 ENCODING = typer.Option("utf-8", "--encoding", "-e", help="File encoding, e.g. gb18030")
 INPUTS = typer.Argument(..., exists=True, help="Pre-tagged files or folders")
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One line on stderr, exit code 1."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
 
 
-def build_nlp(format: str, tagset: str, separator: str, item_separator: Optional[str],
-              on_error: str = "warn") -> "Language":
-    """Tokenizer + tag mapper + entities + sentencizer, from command-line settings."""
-    import spacy
-
+def _settings(preset: Optional[str], tagset: Optional[str], format: Optional[str],
+              separator: Optional[str], item_separator: Optional[str],
+              on_error: str) -> ReaderSettings:
     try:
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
-            "@tokenizers": "spacy_pretagged.PretaggedTokenizer.v1", "format": format,
-            "tagset": tagset, "separator": separator, "item_separator": item_separator,
-            "on_error": on_error, "title_prefix": title_prefix(tagset)}}})
-    except Exception as e:  # confection wraps our ValueError; show only its reason
-        fail(str(e).strip().splitlines()[-1])
-    nlp.add_pipe("pretagged_tag_mapper", config={"tagset": tagset})
-    nlp.add_pipe("pretagged_entities", config={"tagset": tagset})
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
-def load_pipeline(pipeline: str) -> "Language":
-    """A saved pipeline directory, an installed package name, or a `.cfg` to assemble."""
-    import spacy
-    from spacy.util import load_config, load_model_from_config
-
-    if pipeline.endswith(".cfg"):
-        nlp = load_model_from_config(load_config(pipeline), auto_fill=True)
-        nlp.initialize()
-        return nlp
-    return spacy.load(pipeline)
-
-
-def title_prefix(tagset: str) -> Optional[str]:
-    """`#` title lines are HanLP-output markup (the seed); corpora of other producers may
-    start a line with `#` as text."""
-    return "#" if tagset == "hanlp" else None
-
-
-def make_corpus(path: Path, **settings: Any) -> "PretaggedCorpus":
-    """The corpus reader every command (and each Dask worker) reads files with: the
-    settings as given, the title prefix from the tagset."""
-    from .corpus import PretaggedCorpus
-
-    return PretaggedCorpus(path, title_prefix=title_prefix(settings["tagset"]), **settings)
-
-
-def _corpora(inputs: List[Path], **settings):
-    try:
-        return [make_corpus(path, **settings) for path in inputs]
+        return ReaderSettings.for_tagset(tagset, preset, format=format, separator=separator,
+                                         item_separator=item_separator, on_error=on_error)
     except ValueError as e:
         fail(str(e))
 
 
-def _file_readings(corpora) -> Iterator:
-    from .formats import PretaggedFormatError
+def _build_nlp(settings: ReaderSettings) -> Any:
+    from .pipeline import build_nlp
+
+    try:
+        return build_nlp(settings)
+    except ValueError as e:
+        fail(str(e))
+
+
+def _corpora(inputs: List[Path], settings: ReaderSettings, encoding: str,
+             doc_per: str = "line") -> list:
+    from .pipeline import make_corpus
+
+    try:
+        return [make_corpus(path, settings, encoding=encoding, doc_per=doc_per)
+                for path in inputs]
+    except ValueError as e:
+        fail(str(e))
+
+
+def _file_readings(corpora: list) -> Iterator[Tuple[Any, Path, Reading]]:
+    from .pipeline import decode_error
 
     for corpus in corpora:
         files = iter(corpus.file_readings())
@@ -106,8 +85,7 @@ def _file_readings(corpora) -> Iterator:
             except PretaggedFormatError as e:
                 fail(str(e))
             except UnicodeDecodeError as e:
-                fail(f"{corpus.path}: not {corpus.encoding} ({e.reason} at byte {e.start}); "
-                     "try --encoding gb18030 (GBK/GB2312 files) or --encoding utf-8-sig")
+                fail(decode_error(corpus.path, corpus.encoding, e))
 
 
 @app.command()
@@ -115,9 +93,10 @@ def convert(
     inputs: List[Path] = INPUTS,
     output: Path = typer.Argument(..., help="Output file"),
     to: str = typer.Option("spacy", "--to", help="spacy (DocBin) | conllu | jsonl | pretagged"),
-    format: str = FORMAT,
-    tagset: str = TAGSET,
-    separator: str = SEPARATOR,
+    preset: Optional[str] = PRESET,
+    format: Optional[str] = FORMAT,
+    tagset: Optional[str] = TAGSET,
+    separator: Optional[str] = SEPARATOR,
     item_separator: Optional[str] = ITEM_SEPARATOR,
     encoding: str = ENCODING,
     doc_per: str = typer.Option("line", "--doc-per", help="line | file | article (PKU ids)"),
@@ -146,9 +125,8 @@ def convert(
     Example: python -m spacy_pretagged convert 199801.txt pd.spacy --format spaced
     --tagset pku --doc-per article
     """
-    from tqdm import tqdm
-
     from .export import WRITERS
+    from .pipeline import Conversion
 
     if to not in WRITERS:
         fail(f"--to must be one of {', '.join(WRITERS)}, not {to!r}")
@@ -159,20 +137,28 @@ def convert(
     if engine == "dask" and shard_size:
         fail("--shard-size is for --engine local; with --engine dask every chunk of input "
              "(--chunk-bytes) is a shard")
-    corpora = _corpora(inputs, format=format, tagset=tagset, separator=separator,
-                       item_separator=item_separator, encoding=encoding, doc_per=doc_per,
-                       on_error=on_error)
+    settings = _settings(preset, tagset, format, separator, item_separator, on_error)
+    try:
+        job = Conversion(settings, to=to, encoding=encoding, doc_per=doc_per,
+                         batch_size=batch_size)
+    except ValueError as e:
+        fail(str(e))
+    corpora = _corpora(inputs, settings, encoding, doc_per)
     if engine == "dask":
-        from .distributed import cli_convert
+        _convert_on_dask(inputs, output, job, chunk_bytes=chunk_bytes, scheduler=scheduler,
+                         n_workers=2 if n_process is None else n_process)
+    else:
+        _convert_here(corpora, output, job, n_process=1 if n_process is None else n_process,
+                      shard_size=shard_size)
 
-        cli_convert(inputs, output, chunk_bytes=chunk_bytes, scheduler=scheduler,
-                    n_workers=2 if n_process is None else n_process, to=to, format=format,
-                    tagset=tagset, separator=separator, item_separator=item_separator,
-                    encoding=encoding, doc_per=doc_per, on_error=on_error,
-                    batch_size=batch_size)
-        return
-    n_process = 1 if n_process is None else n_process
-    nlp = build_nlp(format, tagset, separator, item_separator, on_error)
+
+def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
+                  shard_size: Optional[int]) -> None:
+    from tqdm import tqdm
+
+    from .export import WRITERS
+
+    nlp = _build_nlp(job.settings)
     problems: Counter = Counter()
     tokens = 0
 
@@ -195,14 +181,59 @@ def convert(
                 bar.update(len(doc))
                 yield doc
 
-        stream = nlp.pipe(docs(), n_process=n_process, batch_size=batch_size)
-        options = {"shard_size": shard_size} if to == "spacy" and shard_size else {}
-        summary = WRITERS[to](counted(stream), output, **options)
+        stream = nlp.pipe(docs(), n_process=n_process, batch_size=job.batch_size)
+        options = {"shard_size": shard_size} if job.to == "spacy" and shard_size else {}
+        summary = WRITERS[job.to](counted(stream), output, **options)
         bar.close()
     elapsed = time.perf_counter() - start
     msg.good(f"wrote {output}: {summary.docs:,} docs, {summary.sentences:,} sentences, "
              f"{summary.tokens:,} tokens ({tokens / max(elapsed, 1e-9):,.0f} tokens/s)")
     _print_problems(problems)
+
+
+def _convert_on_dask(inputs: List[Path], output: Path, job: Any, *,
+                     chunk_bytes: Optional[str], n_workers: int,
+                     scheduler: Optional[str]) -> None:
+    """`convert --engine dask`: progress bar, summary, one-line errors."""
+    from tqdm import tqdm
+
+    from . import distributed
+
+    try:
+        import dask.bag  # noqa: F401
+        import distributed as _  # noqa: F401
+    except ImportError:
+        fail(distributed.INSTALL_HINT)
+    try:
+        size = (distributed.parse_size(chunk_bytes) if chunk_bytes is not None
+                else distributed.DEFAULT_CHUNK_BYTES)
+    except distributed.DistributedError as e:
+        fail(f"--chunk-bytes: {e}")
+    bars: List[Any] = []  # made at the first result: errors before it come without a bar
+
+    def progress(result: dict) -> None:
+        if not bars:
+            bars.append(tqdm(unit=" tokens", unit_scale=True, desc="convert (dask)",
+                             leave=False))
+        bars[0].update(result.get("tokens", 0))
+
+    try:
+        manifest = distributed.convert(inputs, output, job, chunk_bytes=size,
+                                       n_workers=n_workers, scheduler=scheduler,
+                                       progress=progress)
+    except distributed.DistributedError as e:
+        for bar in bars:
+            bar.close()
+        fail(str(e))
+    for bar in bars:
+        bar.close()
+    t, engine = manifest["totals"], manifest["engine"]
+    msg.good(f"wrote {output}: {t['shards']} shard(s) and {distributed.MANIFEST}, "
+             f"{t['docs']:,} docs, {t['sentences']:,} sentences, {t['tokens']:,} tokens "
+             f"({t['tokens_per_second']:,} tokens/s on {engine['workers']} dask worker(s): "
+             f"{t['seconds']:.1f} s, after {t['cluster_start_seconds']:.1f} s to start or "
+             "reach the cluster)")
+    _print_problems(Counter(t["problems"]))
 
 
 def _print_problems(problems: Counter) -> None:
@@ -216,9 +247,10 @@ def _print_problems(problems: Counter) -> None:
 @app.command()
 def validate(
     inputs: List[Path] = INPUTS,
-    format: str = FORMAT,
-    tagset: str = TAGSET,
-    separator: str = SEPARATOR,
+    preset: Optional[str] = PRESET,
+    format: Optional[str] = FORMAT,
+    tagset: Optional[str] = TAGSET,
+    separator: Optional[str] = SEPARATOR,
     item_separator: Optional[str] = ITEM_SEPARATOR,
     encoding: str = ENCODING,
 ) -> None:
@@ -227,13 +259,13 @@ def validate(
 
     Example: python -m spacy_pretagged validate corpus/ --format spaced --tagset pku
     """
-    corpora = _corpora(inputs, format=format, tagset=tagset, separator=separator,
-                       item_separator=item_separator, encoding=encoding, on_error="warn")
+    settings = _settings(preset, tagset, format, separator, item_separator, "warn")
+    corpora = _corpora(inputs, settings, encoding)
     problems: Counter = Counter()
     files = tokens = 0
     for _corpus, _path, reading in _file_readings(corpora):
         files += 1
-        tokens += sum(tag != "_SP" for tag in reading.tags)
+        tokens += sum(tag != SPACE_TAG for tag in reading.tags)
         for problem in reading.problems:
             typer.echo(str(problem))
             problems[problem.kind] += 1
@@ -246,9 +278,10 @@ def validate(
 @app.command()
 def stats(
     inputs: List[Path] = INPUTS,
-    format: str = FORMAT,
-    tagset: str = TAGSET,
-    separator: str = SEPARATOR,
+    preset: Optional[str] = PRESET,
+    format: Optional[str] = FORMAT,
+    tagset: Optional[str] = TAGSET,
+    separator: Optional[str] = SEPARATOR,
     item_separator: Optional[str] = ITEM_SEPARATOR,
     encoding: str = ENCODING,
     top: int = typer.Option(20, "--top", help="How many tags and POS to list"),
@@ -262,11 +295,10 @@ def stats(
     """
     from . import tagsets
 
-    corpora = _corpora(inputs, format=format, tagset=tagset, separator=separator,
-                       item_separator=item_separator, encoding=encoding, doc_per="file",
-                       on_error="warn")
-    nlp = build_nlp(format, tagset, separator, item_separator)
-    known = tagsets.load(tagset).tags
+    settings = _settings(preset, tagset, format, separator, item_separator, "warn")
+    corpora = _corpora(inputs, settings, encoding, doc_per="file")
+    nlp = _build_nlp(settings)
+    known = tagsets.load(settings.tagset).tags
     tags: Counter = Counter()
     pos: Counter = Counter()
     types: set = set()
@@ -280,7 +312,7 @@ def stats(
             reading.problems = []
             doc = nlp(nlp.tokenizer.doc_from_reading(reading))
             for t in doc:
-                if t.tag_ != "_SP":
+                if t.tag_ != SPACE_TAG:
                     tags[t.tag_] += 1
                     pos[t.pos_] += 1
                     types.add(t.text)
@@ -335,7 +367,8 @@ def show(
 
     Example: python -m spacy_pretagged show configs/hanlp.cfg seeds/000_a2cd9d74a44ebc07.txt
     """
-    from .formats import PretaggedFormatError, to_pretagged
+    from .export.pretagged import to_pretagged
+    from .pipeline import decode_error, load_pipeline
 
     nlp = load_pipeline(pipeline)
     if not hasattr(nlp.tokenizer, "read_file"):
@@ -345,7 +378,7 @@ def show(
     except PretaggedFormatError as e:
         fail(str(e))
     except UnicodeDecodeError as e:
-        fail(f"{path}: not {encoding} ({e.reason} at byte {e.start}); try --encoding gb18030")
+        fail(decode_error(path, encoding, e))
     with path.open(encoding=encoding, newline="") as f:
         text = f.read()
     rows = [(t.i, repr(t.text) if t.is_space else t.text, t.tag_, t.pos_, str(t.morph) or "_",

@@ -20,40 +20,42 @@ from spacy.util import registry
 
 from . import tagsets
 from .entities import PretaggedEntities
-from .formats import Reader, Reading
+from .formats import SPACE_TAG, Reading, ReaderSettings
 from .mapper import PretaggedTagMapper
 from .tokenizer import doc_from_lists
 
 DOC_PER = ("line", "file", "article")
+#: The rule components that annotate the reference Docs, by factory name, in the order they
+#: run; the pipeline's own are used when it has them (their config applies), else these.
+ANNOTATORS: Tuple[str, ...] = ("pretagged_tag_mapper", "pretagged_entities", "sentencizer")
 
 
 class PretaggedCorpus:
+    """The files under `path` read with `settings`, cut into document units (`doc_per`)."""
+
     def __init__(
         self,
         path: Union[str, Path],
+        settings: Optional[ReaderSettings] = None,
         *,
-        format: str = "auto",
-        tagset: str = "hanlp",
-        separator: str = "/",
-        item_separator: Optional[str] = None,
         encoding: str = "utf-8",
         doc_per: str = "line",
         limit: int = 0,
-        on_error: str = "raise",
-        title_prefix: Optional[str] = "#",
     ):
         if doc_per not in DOC_PER:
             raise ValueError(f"doc_per must be one of {DOC_PER}, not {doc_per!r}")
         self.path = Path(path)
         if not self.path.exists():
             raise ValueError(f"no such file or folder: {self.path}")
-        self.tagset = tagset
+        self.settings = settings or ReaderSettings()
         self.encoding = encoding
         self.doc_per = doc_per
         self.limit = limit
-        self.reader = Reader(tagsets.load(tagset).tags, format=format, separator=separator,
-                             item_separator=item_separator, on_error=on_error,
-                             title_prefix=title_prefix)
+        self.reader = tagsets.make_reader(self.settings)
+
+    @property
+    def tagset(self) -> str:
+        return self.settings.tagset
 
     def files(self) -> List[Path]:
         if self.path.is_file():
@@ -76,7 +78,7 @@ class PretaggedCorpus:
         """The document units of a file's Reading (`doc_per`); units without words are
         skipped (blank lines)."""
         units = [(start, end) for start, end in self.units(reading)
-                 if any(tag != "_SP" for tag in reading.tags[start:end])]
+                 if any(tag != SPACE_TAG for tag in reading.tags[start:end])]
         yield from reading.split(units)
 
     def units(self, reading: Reading) -> List[Tuple[int, int]]:
@@ -99,9 +101,21 @@ class PretaggedCorpus:
             current = key
         return units
 
+    def annotators(self, nlp: Language) -> List[Callable[[Doc], Doc]]:
+        """The pipeline's own rule components (by factory name), so that what its config says
+        (overrides, labels, word_rules) holds for the reference Docs too; defaults for this
+        corpus' tagset where the pipeline has none."""
+        factories = {nlp.get_pipe_meta(name).factory: name for name in nlp.component_names}
+        defaults = {"pretagged_tag_mapper": lambda: PretaggedTagMapper(nlp.vocab,
+                                                                       tagset=self.tagset),
+                    "pretagged_entities": lambda: PretaggedEntities(nlp.vocab,
+                                                                    tagset=self.tagset),
+                    "sentencizer": Sentencizer}
+        return [nlp.get_pipe(factories[factory]) if factory in factories
+                else defaults[factory]() for factory in ANNOTATORS]
+
     def __call__(self, nlp: Language) -> Iterator[Example]:
-        annotate = [PretaggedTagMapper(nlp.vocab, tagset=self.tagset),
-                    PretaggedEntities(nlp.vocab, tagset=self.tagset), Sentencizer()]
+        annotate = self.annotators(nlp)
         tokenizer = getattr(nlp.tokenizer, "doc_from_reading", None)
         for n, reading in enumerate(self.readings()):
             if self.limit and n >= self.limit:
@@ -126,7 +140,12 @@ def create_pretagged_corpus(
     limit: int = 0,
     on_error: str = "raise",
     title_prefix: Optional[str] = "#",
+    brackets: bool = True,
+    pinyin: bool = True,
+    paragraph_ids: bool = True,
+    untagged: str = "raise",
 ) -> Callable[[Language], Iterable[Example]]:
-    return PretaggedCorpus(path, format=format, tagset=tagset, separator=separator,
-                           item_separator=item_separator, encoding=encoding, doc_per=doc_per,
-                           limit=limit, on_error=on_error, title_prefix=title_prefix)
+    """Training data for `[corpora.*]`: the reader parameters are `ReaderSettings`' fields
+    (point them at `${nlp.tokenizer.*}` to read as the pipeline does)."""
+    settings = ReaderSettings.pick(locals())  # the parameters, by name
+    return PretaggedCorpus(path, settings, encoding=encoding, doc_per=doc_per, limit=limit)

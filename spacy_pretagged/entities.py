@@ -15,24 +15,35 @@ set by an earlier component: each such conflict is resolved as documented and re
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 import numpy
+import srsly
 from spacy.attrs import TAG
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.vocab import Vocab
 
 from . import tagsets
-from .serialize import SettingsSerializable
+from .about import __version__
+from .doc_keys import COMPOUNDS, ENTITY_PROBLEMS_KEY
+from .serialize import PartsSerializable
 
-PROBLEMS_KEY = "pretagged_entity_problems"
 DEFAULT_COMPOUND_LABELS = {"nt": "ORG", "ns": "GPE", "nr": "PERSON",
                            "NT": "ORG", "NS": "GPE", "NR": "PERSON"}
+#: The key of the saved `cfg` that records which version of the package saved the pipeline.
+MADE_BY = "spacy_pretagged_version"
 
 
-class PretaggedEntities(SettingsSerializable):
+class PretaggedEntities(PartsSerializable, Pipe):
+    """Entities from the tags' labels (the tag table's `ent` column, then `labels`) and from
+    labelled bracket compounds. The table's labels are saved with the pipeline
+    (`labels.json`), so a loaded pipeline labels as it did when it was saved."""
+
+    PARTS = ("cfg", "labels.json")
+
     def __init__(
         self,
         vocab: Vocab,
@@ -47,18 +58,45 @@ class PretaggedEntities(SettingsSerializable):
         self.vocab = vocab
         self.name = name
         self.scorer = scorer
-        self._configure({"tagset": tagset, "labels": dict(labels or {}),
-                         "compound_labels": dict(DEFAULT_COMPOUND_LABELS if compound_labels
-                                                 is None else compound_labels),
-                         "overwrite": overwrite})
+        self.made_by: Optional[str] = __version__
+        cfg = {"tagset": tagset, "labels": dict(labels or {}),
+               "compound_labels": dict(DEFAULT_COMPOUND_LABELS if compound_labels is None
+                                       else compound_labels),
+               "overwrite": overwrite}
+        self._configure(cfg, _table_labels(tagset))
 
-    def _configure(self, cfg: Dict) -> None:
-        table = {tag: row.ent for tag, row in tagsets.load(cfg["tagset"]).rows.items()}
-        table.update(cfg["labels"])  # "" switches a tag off
+    def _configure(self, cfg: Dict[str, Any], table_labels: Dict[str, str]) -> None:
+        #: The tag table's labels (`ent` column), before the config's `labels`.
+        self.table_labels = dict(table_labels)
+        labels = {**table_labels, **cfg["labels"]}  # "" switches a tag off
         self.cfg = cfg
-        self.labels: Dict[str, str] = {tag: label for tag, label in table.items() if label}
+        #: Tag → entity label, as applied.
+        self.tag_labels: Dict[str, str] = {tag: label for tag, label in labels.items()
+                                           if label}
         self._by_hash = {self.vocab.strings.add(tag): self.vocab.strings.add(label)
-                         for tag, label in self.labels.items()}
+                         for tag, label in self.tag_labels.items()}
+
+    @property
+    def labels(self) -> Tuple[str, ...]:
+        """The entity labels this component can assign (spaCy's `Pipe.labels`)."""
+        return tuple(sorted({*self.tag_labels.values(),
+                             *filter(None, self.cfg["compound_labels"].values())}))
+
+    def _save_parts(self) -> Dict[str, Callable[[], bytes]]:
+        return {"cfg": lambda: _json({**self.cfg, MADE_BY: self.made_by}),
+                "labels.json": lambda: _json(self.table_labels)}
+
+    def _load_parts(self, parts: Dict[str, bytes]) -> None:
+        cfg = srsly.json_loads(parts["cfg"]) if "cfg" in parts else dict(self.cfg)
+        made_by = cfg.pop(MADE_BY, None) if "cfg" in parts else self.made_by
+        if "labels.json" in parts:
+            table_labels = srsly.json_loads(parts["labels.json"])
+        elif cfg["tagset"] == self.cfg["tagset"]:
+            table_labels = self.table_labels
+        else:  # saved by 0.1.0: the installed table, as when it was made
+            table_labels = _table_labels(cfg["tagset"])
+        self._configure(cfg, table_labels)
+        self.made_by = made_by
 
     def __call__(self, doc: Doc) -> Doc:
         problems: List[List] = []
@@ -84,7 +122,7 @@ class PretaggedEntities(SettingsSerializable):
         entities.sort(key=lambda s: s.start)
         doc.set_ents(entities, default="outside")
         if problems:
-            doc.user_data.setdefault(PROBLEMS_KEY, []).extend(problems)
+            doc.user_data.setdefault(ENTITY_PROBLEMS_KEY, []).extend(problems)
             warnings.warn(f"[{self.name}] {len(problems)} entity conflict(s) resolved as "
                           f"documented; first: {problems[0]}", UserWarning, stacklevel=2)
         return doc
@@ -107,10 +145,10 @@ class PretaggedEntities(SettingsSerializable):
         return runs
 
     def _compound_entities(self, doc: Doc, problems: List[List]) -> List[Span]:
-        if "compounds" not in doc.spans:
+        if COMPOUNDS not in doc.spans:
             return []
         mapping = self.cfg["compound_labels"]
-        spans = [s for s in doc.spans["compounds"] if mapping.get(s.label_)]
+        spans = [s for s in doc.spans[COMPOUNDS] if mapping.get(s.label_)]
         # Outermost first: a labelled compound inside another one is reported and dropped.
         spans.sort(key=lambda s: (s.start, -s.end))
         kept: List[Span] = []
@@ -135,14 +173,19 @@ class PretaggedEntities(SettingsSerializable):
                 existing.append(span)
         return existing
 
-    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
-        for doc in stream:
-            yield self(doc)
-
-    def score(self, examples: Iterable[Example], **kwargs) -> Dict:
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
+        # Pipe.score would pass our cfg (tagset, labels, ...) to the scorer as options.
         if self.scorer is None:
             raise ValueError(f"[{self.name}] has no scorer configured")
         return self.scorer(examples, **kwargs)
+
+
+def _json(data: Any) -> bytes:
+    return srsly.json_dumps(data, indent=1).encode("utf-8")
+
+
+def _table_labels(tagset: str) -> Dict[str, str]:
+    return {tag: row.ent for tag, row in tagsets.load(tagset).rows.items() if row.ent}
 
 
 def _longest_stretch(indices: numpy.ndarray) -> Tuple[int, int]:

@@ -10,27 +10,39 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
-from typing import Any, Callable, Dict, Iterable, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy
+import srsly
 from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc, MorphAnalysis
 from spacy.training import Example
 from spacy.vocab import Vocab
 
 from . import tagsets
+from .about import __version__
+from .doc_keys import GIVEN_TAGS_KEY
 from .formats import SPACE_TAG
-from .serialize import SettingsSerializable
-from .tokenizer import GIVEN_TAGS_KEY
+from .serialize import PartsSerializable
 
 UNKNOWN = ("X", "raise")
 Override = Union[str, Dict[str, str]]
+#: The key of the saved `cfg` that records which version of the package saved the pipeline.
+MADE_BY = "spacy_pretagged_version"
 
 
-class PretaggedTagMapper(SettingsSerializable):
-    """Sets `pos`, `morph` (merged, never erased) and `lemma` (= the word, where unset)."""
+class PretaggedTagMapper(PartsSerializable, Pipe):
+    """Sets `pos`, `morph` (merged, never erased) and `lemma` (= the word, where unset).
+
+    Its data — the tag table and the word rules — is loaded from the package when the
+    component is made from a config, and saved with the pipeline (`tags.tsv`,
+    `word_rules.tsv`, like `AttributeRuler` saves its patterns): a loaded pipeline maps with
+    the tables it was saved with, whatever version of the package is installed."""
+
+    PARTS = ("cfg", "tags.tsv", "word_rules.tsv")
 
     def __init__(
         self,
@@ -47,25 +59,30 @@ class PretaggedTagMapper(SettingsSerializable):
         self.vocab = vocab
         self.name = name
         self.scorer = scorer
-        self._configure({"tagset": tagset, "overrides": dict(overrides or {}),
-                         "unknown": unknown, "word_rules": word_rules,
-                         "keep_given_tags": keep_given_tags})
+        #: The version of spacy-pretagged whose tables these are (a loaded pipeline's: the
+        #: one that saved it; None for a pipeline saved before versions were recorded).
+        self.made_by: Optional[str] = __version__
+        cfg = {"tagset": tagset, "overrides": dict(overrides or {}), "unknown": unknown,
+               "word_rules": word_rules, "keep_given_tags": keep_given_tags}
+        self._configure(cfg, tagsets.load(tagset), tagsets.word_rules(tagset))
 
-    def _configure(self, cfg: Dict[str, Any]) -> None:
+    def _configure(self, cfg: Dict[str, Any], table: tagsets.Tagset,
+                   rules: Sequence[tagsets.WordRule]) -> None:
         if cfg["unknown"] not in UNKNOWN:
             raise ValueError(f"unknown must be one of {UNKNOWN}, not {cfg['unknown']!r}")
-        table = {tag: {"POS": row.upos, "MORPH": row.feats}
-                 for tag, row in tagsets.load(cfg["tagset"]).rows.items()}
-        for tag, value in cfg["overrides"].items():
-            table[tag] = _check_override(tag, value)
         # Pipelines saved before a setting existed get its default.
         cfg.setdefault("word_rules", True)
         cfg.setdefault("keep_given_tags", True)
+        tag_map = {tag: {"POS": row.upos, "MORPH": row.feats} for tag, row in table.rows.items()}
+        for tag, value in cfg["overrides"].items():
+            tag_map[tag] = _check_override(tag, value)
         self.cfg = cfg
-        self.tag_map: Dict[str, Dict[str, str]] = table
+        self.table = table
+        self.rules = tuple(rules)
+        self.tag_map: Dict[str, Dict[str, str]] = tag_map
         strings, morphology = self.vocab.strings, self.vocab.morphology
         entries = {strings.add(tag): (POS_IDS[e["POS"]], morphology.add(e["MORPH"]))
-                   for tag, e in table.items()}
+                   for tag, e in tag_map.items()}
         entries[strings.add(SPACE_TAG)] = (POS_IDS["SPACE"], morphology.add(""))
         # The table as sorted hash keys with parallel POS / MORPH columns: one
         # `searchsorted` maps a whole Doc, with no Python work per token or per tag.
@@ -78,9 +95,37 @@ class PretaggedTagMapper(SettingsSerializable):
         self._key_morph = numpy.array([entries[k][1] for k in keys] + [self._empty_morph],
                                       dtype="uint64")
         self._merged: Dict[tuple, int] = {}
-        self._rules = _CompiledRules(self.vocab, tagsets.word_rules(cfg["tagset"])
-                                     if cfg["word_rules"] else ())
+        self._rules = _CompiledRules(self.vocab, self.rules if cfg["word_rules"] else ())
         self._attrs = [TAG, IS_SPACE, MORPH, LEMMA, ORTH, *self._rules.flags]
+
+    # Saved: the settings with the version that saved them, the table and the rules as TSV.
+    def _save_parts(self) -> Dict[str, Callable[[], bytes]]:
+        return {
+            "cfg": lambda: srsly.json_dumps({**self.cfg, MADE_BY: self.made_by},
+                                            indent=1).encode("utf-8"),
+            "tags.tsv": lambda: tagsets.table_text(self.table).encode("utf-8"),
+            "word_rules.tsv": lambda: tagsets.rules_text(self.rules).encode("utf-8"),
+        }
+
+    def _load_parts(self, parts: Dict[str, bytes]) -> None:
+        cfg = srsly.json_loads(parts["cfg"]) if "cfg" in parts else dict(self.cfg)
+        made_by = cfg.pop(MADE_BY, None) if "cfg" in parts else self.made_by
+        tagset = cfg["tagset"]
+        # A part that was not saved (pipelines of 0.1.0 saved only cfg) comes from the
+        # installed package, as when the pipeline was made.
+        if "tags.tsv" in parts:
+            table = tagsets.from_text(tagset, parts["tags.tsv"].decode("utf-8"),
+                                      f"{self.name}/tags.tsv")
+        else:
+            table = self.table if tagset == self.table.name else tagsets.load(tagset)
+        if "word_rules.tsv" in parts:
+            rules: Sequence[tagsets.WordRule] = tagsets.parse_rules(
+                parts["word_rules.tsv"].decode("utf-8"), f"{self.name}/word_rules.tsv",
+                check_tagsets=False)
+        else:
+            rules = self.rules if tagset == self.table.name else tagsets.word_rules(tagset)
+        self._configure(cfg, table, rules)
+        self.made_by = made_by
 
     @property
     def tagset(self) -> str:
@@ -137,10 +182,6 @@ class PretaggedTagMapper(SettingsSerializable):
         tags[restore] = given[restore]
         return True
 
-    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterable[Doc]:
-        for doc in stream:
-            yield self(doc)
-
     def _unknown(self, doc: Doc, i: int, tag_hash: int) -> int:
         if self.cfg["unknown"] == "raise":
             tag = self.vocab.strings[tag_hash] if tag_hash else ""
@@ -160,7 +201,8 @@ class PretaggedTagMapper(SettingsSerializable):
             merged = self._merged[key] = self.vocab.morphology.add(feats)
         return merged
 
-    def score(self, examples: Iterable[Example], **kwargs) -> Dict[str, Any]:
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
+        # Pipe.score would pass our cfg (tagset, overrides, ...) to the scorer as options.
         if self.scorer is None:
             raise ValueError(f"[{self.name}] has no scorer configured")
         return self.scorer(examples, **kwargs)
@@ -302,7 +344,9 @@ def _check_override(tag: str, value: Override) -> Dict[str, str]:
         "keep_given_tags": True,
         "scorer": {"@scorers": "spacy.morphologizer_scorer.v1"},
     },
-    assigns=["token.pos", "token.morph", "token.lemma"],
+    # token.tag: with keep_given_tags, the tags the input gave are put back over a
+    # tagger's (see _restore_given).
+    assigns=["token.pos", "token.morph", "token.lemma", "token.tag"],
     requires=["token.tag"],
     default_score_weights={"pos_acc": 1.0, "morph_acc": None, "morph_per_feat": None},
 )

@@ -22,69 +22,43 @@ import numpy
 import srsly
 from spacy.attrs import SENT_START, TAG
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 from spacy.training import Example
-from spacy.util import from_bytes, registry, to_bytes
+from spacy.util import registry
 from spacy.vocab import Vocab
 
-from . import segmenter, tagsets
-from .formats import Reader, Reading
-from .serialize import SettingsSerializable
-
-#: `doc.user_data` key of the problems found in lenient mode, as [kind, line, col, text] lists
-#: (plain lists so `doc.to_bytes()` and `nlp.pipe(n_process=2)` carry them).
-PROBLEMS_KEY = "pretagged_problems"
-#: `doc.user_data` key of PKU paragraph ids, as [index of the line's first token, id, tag].
-IDS_KEY = "pretagged_ids"
-#: `doc.user_data` key, set when `untagged != "raise"`, of the tags the input gave: the TAG
-#: hash per token as uint64 bytes, 0 where the tag did not come from the input (segmented or
-#: character tokens). A tagger later fills TAG on exactly those; the mapper reads this to
-#: tell given tags from predicted ones.
-GIVEN_TAGS_KEY = "pretagged_given_tags"
+from . import doc_keys, segmenter, tagsets
+from .formats import Reading, ReaderSettings
+from .serialize import PartsSerializable
 
 _NO_MODEL = ("untagged='segment' needs a spacy-pkuseg model to segment text without tags, and "
              "none is loaded: set `[initialize.tokenizer] pkuseg_model = PATH` (a folder made "
              "by spacy_pkuseg.train) and run nlp.initialize(), or call "
              "nlp.tokenizer.initialize(pkuseg_model=PATH)")
 
-# Pinyin from `看{kan4}/v` lives in `token._.pinyin` (None where the input has none). An
-# extension rather than part of the word: the word stays `看`, so matching, lemmas and
-# exports see the word the corpus tagged. Values are in doc.user_data: DocBin needs
-# store_user_data=True to keep them.
-if not Token.has_extension("pinyin"):
-    Token.set_extension("pinyin", default=None)
 
+class PretaggedTokenizer(PartsSerializable):
+    """Reads `word/tag` text; see docs/formats.md for the format rules."""
 
-class PretaggedTokenizer(SettingsSerializable):
-    """Reads `word/tag` text; see the README for the format rules."""
+    #: The settings, and the pkuseg model's parts as ChineseTokenizer names them.
+    PARTS = ("cfg", *segmenter.BYTES_KEYS)
 
-    def __init__(
-        self,
-        vocab: Vocab,
-        *,
-        format: str = "auto",
-        separator: str = "/",
-        tagset: str = "hanlp",
-        title_prefix: Optional[str] = "#",
-        on_error: str = "raise",
-        item_separator: Optional[str] = None,
-        brackets: bool = True,
-        pinyin: bool = True,
-        paragraph_ids: bool = True,
-        untagged: str = "raise",
-    ):
+    def __init__(self, vocab: Vocab, settings: Optional[ReaderSettings] = None,
+                 **changes: Any):
+        """`settings` (default `ReaderSettings()`) with `changes` to single fields on top."""
         self.vocab = vocab
         self.pkuseg: Optional[Any] = None  # a spacy_pkuseg.pkuseg, see initialize()
-        self._configure(dict(format=format, separator=separator, tagset=tagset,
-                             title_prefix=title_prefix, on_error=on_error,
-                             item_separator=item_separator, brackets=brackets, pinyin=pinyin,
-                             paragraph_ids=paragraph_ids, untagged=untagged))
+        base = settings or ReaderSettings()
+        self._configure(base.replace(**changes) if changes else base)
 
-    def _configure(self, cfg: Dict[str, Any]) -> None:
-        settings = dict(cfg)
-        self.tagset = settings.pop("tagset")
-        segment = self._segment if settings.get("untagged") == "segment" else None
-        self.reader = Reader(tagsets.load(self.tagset).tags, segmenter=segment, **settings)
+    def _configure(self, settings: ReaderSettings) -> None:
+        segment = self._segment if settings.untagged == "segment" else None
+        self.settings = settings
+        self.reader = tagsets.make_reader(settings, segmenter=segment)
+
+    @property
+    def tagset(self) -> str:
+        return self.settings.tagset
 
     def initialize(
         self,
@@ -104,7 +78,7 @@ class PretaggedTokenizer(SettingsSerializable):
         pkuseg_user_dict: "default" (pkuseg's built-in dictionary), None (no dictionary) or
             the path of a user dictionary file (one word per line, optionally TAB tag).
         """
-        untagged = self.reader.untagged
+        untagged = self.settings.untagged
         if pkuseg_model is None:
             if untagged == "segment" and self.pkuseg is None:
                 warnings.warn(f"{_NO_MODEL}. Text with tags is read; text without raises.",
@@ -129,7 +103,7 @@ class PretaggedTokenizer(SettingsSerializable):
 
     @property
     def cfg(self) -> Dict[str, Any]:
-        return {"tagset": self.tagset, **self.reader.settings}
+        return self.settings.to_dict()
 
     def __call__(self, text: str) -> Doc:
         return self.doc_from_reading(self.reader.read(text))
@@ -157,50 +131,53 @@ class PretaggedTokenizer(SettingsSerializable):
             )
         doc = doc_from_lists(self.vocab, reading)
         if reading.titles:
-            doc.spans["title"] = [Span(doc, start, end) for start, end in reading.titles]
+            doc.spans[doc_keys.TITLES] = [Span(doc, start, end) for start, end in reading.titles]
         if reading.compounds:
-            doc.spans["compounds"] = [Span(doc, start, end, label=label)
-                                      for start, end, label in reading.compounds]
+            doc.spans[doc_keys.COMPOUNDS] = [Span(doc, start, end, label=label)
+                                             for start, end, label in reading.compounds]
         if reading.ids:
-            doc.user_data[IDS_KEY] = [list(entry) for entry in reading.ids]
+            doc.user_data[doc_keys.IDS_KEY] = [list(entry) for entry in reading.ids]
         for i, pinyin in reading.pinyin.items():
-            doc[i]._.pinyin = pinyin
+            doc[i]._.set(doc_keys.PINYIN, pinyin)
         if reading.problems:
-            doc.user_data[PROBLEMS_KEY] = [[p.kind, p.line, p.col, p.text]
-                                           for p in reading.problems]
-        if self.reader.untagged != "raise":
+            doc.user_data[doc_keys.PROBLEMS_KEY] = doc_keys.problem_rows(reading.problems)
+        if self.settings.untagged != "raise":
             # The empty tag of segmented and character tokens hashes to 0: "not given".
-            doc.user_data[GIVEN_TAGS_KEY] = numpy.asarray(doc.to_array("TAG"),
-                                                          dtype="uint64").tobytes()
+            doc.user_data[doc_keys.GIVEN_TAGS_KEY] = numpy.asarray(
+                doc.to_array("TAG"), dtype="uint64").tobytes()
         return doc
 
-    # Settings as SettingsSerializable saves them ("cfg"), plus the pkuseg model, if any, the
-    # way ChineseTokenizer saves it (segmenter.py). Loading keeps a model already loaded when
-    # the saved tokenizer has none, as ChineseTokenizer does.
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        parts = segmenter.to_parts(self.pkuseg) if self.pkuseg is not None else {}
-        serializers: Dict[str, Callable[[], bytes]] = {
-            "cfg": lambda: srsly.json_dumps(self.cfg)}
-        serializers.update({key: (lambda value=value: value) for key, value in parts.items()})
-        return to_bytes(serializers, exclude)
+    # The settings ("cfg") and the pkuseg model, if any, the way ChineseTokenizer saves it
+    # (segmenter.py: on disk a folder `pkuseg_model/` + `pkuseg_processors`). Loading keeps a
+    # model already loaded when the saved tokenizer has none, as ChineseTokenizer does.
+    def _save_parts(self) -> Dict[str, Callable[[], bytes]]:
+        parts: Dict[str, Callable[[], bytes]] = {
+            "cfg": lambda: srsly.json_dumps(self.cfg).encode("utf-8")}
+        if self.pkuseg is not None:
+            model = segmenter.to_parts(self.pkuseg)
+            parts.update({key: (lambda value=value: value) for key, value in model.items()})
+        return parts
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> PretaggedTokenizer:
-        super().from_bytes(data, exclude=exclude)
-        parts: Dict[str, bytes] = {}
-        from_bytes(data, {key: (lambda value, key=key: parts.__setitem__(key, value))
-                          for key in segmenter.BYTES_KEYS}, exclude)
+    def _load_parts(self, parts: Dict[str, bytes]) -> None:
+        if "cfg" in parts:
+            self._configure(ReaderSettings.from_dict(srsly.json_loads(parts["cfg"])))
         self.pkuseg = segmenter.from_parts(parts) or self.pkuseg
-        return self
 
     def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
-        super().to_disk(path, exclude=exclude)
-        if self.pkuseg is not None:
-            segmenter.to_disk(self.pkuseg, Path(path))
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if "cfg" not in exclude:
+            srsly.write_json(path / "cfg", self.cfg)
+        if self.pkuseg is not None and "pkuseg_model" not in exclude:
+            segmenter.to_disk(self.pkuseg, path)
 
     def from_disk(self, path: Union[str, Path], *,
                   exclude: Iterable[str] = tuple()) -> PretaggedTokenizer:
-        super().from_disk(path, exclude=exclude)
-        self.pkuseg = segmenter.from_disk(Path(path)) or self.pkuseg
+        path = Path(path)
+        if "cfg" not in exclude and (path / "cfg").is_file():
+            self._configure(ReaderSettings.from_dict(srsly.read_json(path / "cfg")))
+        if "pkuseg_model" not in exclude:
+            self.pkuseg = segmenter.from_disk(path) or self.pkuseg
         return self
 
     # Pickle the recipe (vocab + settings + model bytes), not the compiled regex: the same
@@ -208,7 +185,7 @@ class PretaggedTokenizer(SettingsSerializable):
     # spawn and forkserver.
     def __reduce__(self):
         parts = segmenter.to_parts(self.pkuseg) if self.pkuseg is not None else None
-        return (_rebuild_tokenizer, (self.vocab, self.cfg, parts))
+        return (_rebuild_tokenizer, (self.vocab, self.settings, parts))
 
 
 def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
@@ -243,9 +220,9 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
 _TAG_SENT_START = [TAG, SENT_START]
 
 
-def _rebuild_tokenizer(vocab: Vocab, cfg: Dict[str, Any],
+def _rebuild_tokenizer(vocab: Vocab, settings: ReaderSettings,
                        pkuseg_parts: Optional[Dict[str, bytes]] = None) -> PretaggedTokenizer:
-    tokenizer = PretaggedTokenizer(vocab, **cfg)
+    tokenizer = PretaggedTokenizer(vocab, settings)
     if pkuseg_parts:
         tokenizer.pkuseg = segmenter.from_parts(pkuseg_parts)
     return tokenizer
@@ -264,12 +241,12 @@ def create_pretagged_tokenizer(
     paragraph_ids: bool = True,
     untagged: str = "raise",
 ) -> Callable[[Language], PretaggedTokenizer]:
-    settings = dict(format=format, separator=separator, title_prefix=title_prefix,
-                    on_error=on_error, item_separator=item_separator, brackets=brackets,
-                    pinyin=pinyin, paragraph_ids=paragraph_ids, untagged=untagged)
-    Reader(tagsets.load(tagset).tags, **settings)  # fail at config time, not on the first text
+    """The tokenizer for `[nlp.tokenizer]`; the parameters are `ReaderSettings`' fields
+    (docs/configuration.md). Bad values and unknown tagsets fail here, at config time."""
+    settings = ReaderSettings.pick(locals())  # the parameters, by name
+    tagsets.load(tagset)
 
     def make(nlp: Language) -> PretaggedTokenizer:
-        return PretaggedTokenizer(nlp.vocab, tagset=tagset, **settings)
+        return PretaggedTokenizer(nlp.vocab, settings)
 
     return make

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from spacy_pretagged import to_pretagged
-from spacy_pretagged.tokenizer import IDS_KEY, PROBLEMS_KEY
+from spacy_pretagged.doc_keys import IDS_KEY, PROBLEMS_KEY
 
 from conftest import pipeline
 

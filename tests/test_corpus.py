@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from spacy_pretagged.corpus import PretaggedCorpus
+from spacy_pretagged.formats import ReaderSettings
 
 from conftest import CONFIGS
 
@@ -38,7 +39,7 @@ def data(tmp_path_factory):
 
 
 def corpus(path, **kw):
-    return PretaggedCorpus(path, format="spaced", tagset="pku", **kw)
+    return PretaggedCorpus(path, ReaderSettings(format="spaced", tagset="pku"), **kw)
 
 
 def test_registered_reader():

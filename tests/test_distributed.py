@@ -16,10 +16,18 @@ from typer.testing import CliRunner
 from conftest import SEED, read_seed
 from spacy_pretagged import distributed as dd
 from spacy_pretagged.cli import app
-from spacy_pretagged.formats import Reader
+from spacy_pretagged.formats import Reader, ReaderSettings
+from spacy_pretagged.pipeline import Conversion
 from spacy_pretagged import tagsets
 
 PKU = ["-f", "spaced", "-t", "pku"]
+
+
+def job(preset, **options):
+    """What the CLI's convert does by default for the preset (lenient)."""
+    return Conversion(ReaderSettings.preset(preset, on_error="warn"), **options)
+
+
 WORDS = ["江/nr  泽民/nr", "[中央/n  人民/n  广播/vn  电台/n]nt", "北京/ns", "讲话/v", "新/a",
          "世纪/n", "，/w", "他/r", "说/v", "的/u", "经济/n", "发展/vn", "看{kan4}/v"]
 
@@ -139,8 +147,8 @@ def test_cli_on_local_cluster_equals_single_process(data, tmp_path):
 def test_pku_shards_equal_single_process_and_keep_articles(cluster, data, tmp_path, doc_per):
     path = data / "pd.txt"
     assert local(path, tmp_path / "one.spacy", *PKU, "--doc-per", doc_per).exit_code == 0
-    manifest = dd.convert([path], tmp_path / "shards", format="spaced", tagset="pku",
-                          doc_per=doc_per, chunk_bytes=2000, client=cluster)
+    manifest = dd.convert([path], tmp_path / "shards", job("pku", doc_per=doc_per),
+                          chunk_bytes=2000, client=cluster)
     shards = manifest["shards"]
     assert len(shards) == (1 if doc_per == "file" else pytest.approx(len(
         path.read_bytes()) / 2000, rel=0.5))
@@ -165,8 +173,8 @@ def test_pku_shards_equal_single_process_and_keep_articles(cluster, data, tmp_pa
 def test_text_formats_equal_single_process(cluster, data, tmp_path, to):
     path = data / "hanlp.txt"
     assert local(path, tmp_path / f"one.{to}", "--to", to).exit_code == 0
-    manifest = dd.convert([path], tmp_path / "shards", to=to, chunk_bytes=2000,
-                          client=cluster)
+    manifest = dd.convert([path], tmp_path / "shards", job("hanlp", to=to),
+                          chunk_bytes=2000, client=cluster)
     assert len(manifest["shards"]) > 2
     want = (tmp_path / f"one.{to}").read_text("utf-8")
     got = "".join((tmp_path / "shards" / s["shard"]).read_text("utf-8")
@@ -184,8 +192,8 @@ def test_lenient_problem_has_the_files_line_number(cluster, data, tmp_path):
     path = data / "pd_bad.txt"
     line = path.read_bytes().split(b"\r\n")[169].decode("utf-8")
     col = line.index("面试/vvn") + len("面试/") + 1
-    manifest = dd.convert([path], tmp_path / "shards", format="spaced", tagset="pku",
-                          doc_per="article", chunk_bytes=2000, client=cluster)
+    manifest = dd.convert([path], tmp_path / "shards", job("pku", doc_per="article"),
+                          chunk_bytes=2000, client=cluster)
     bad = [s for s in manifest["shards"] if s["problems"]]
     assert len(bad) == 1 and bad[0]["first_line"] > 1  # not in the first chunk
     assert bad[0]["problems"] == {"unknown_tag": 1}
@@ -243,7 +251,7 @@ def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         with pytest.raises(dd.DistributedError, match="^cannot reach the dask scheduler at "
                            "tcp://127.0.0.1:1: .*"):
-            dd.convert([SEED], tmp_path / "o", scheduler="tcp://127.0.0.1:1")
+            dd.convert([SEED], tmp_path / "o", job("hanlp"), scheduler="tcp://127.0.0.1:1")
 
 
 def test_errors_are_one_line(tmp_path):

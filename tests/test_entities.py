@@ -3,7 +3,7 @@ import pytest
 import spacy
 from spacy import displacy
 
-from spacy_pretagged.entities import PROBLEMS_KEY
+from spacy_pretagged.doc_keys import ENTITY_PROBLEMS_KEY as PROBLEMS_KEY
 
 from conftest import pipeline
 

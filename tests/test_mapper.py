@@ -223,7 +223,7 @@ def test_tagger_default_leaves_given_tags_alone():
 
 
 def test_given_tags_after_retokenizing_are_reported_not_misapplied():
-    from spacy_pretagged.tokenizer import GIVEN_TAGS_KEY
+    from spacy_pretagged.doc_keys import GIVEN_TAGS_KEY
 
     nlp = make_nlp()
     doc = Doc(nlp.vocab, words=["他", "看", "书"], tags=["zz", "zz", "zz"])

@@ -19,7 +19,8 @@ from spacy.util import load_config_from_str, load_model_from_config
 
 from spacy_pretagged import tagsets
 from spacy_pretagged.formats import Reader
-from spacy_pretagged.tokenizer import GIVEN_TAGS_KEY, PretaggedTokenizer
+from spacy_pretagged.doc_keys import GIVEN_TAGS_KEY
+from spacy_pretagged.tokenizer import PretaggedTokenizer
 
 from conftest import read_seed
 

@@ -7,7 +7,8 @@ import spacy
 from spacy.util import registry
 
 from spacy_pretagged import PretaggedFormatError
-from spacy_pretagged.tokenizer import PROBLEMS_KEY, PretaggedTokenizer
+from spacy_pretagged.doc_keys import PROBLEMS_KEY
+from spacy_pretagged.tokenizer import PretaggedTokenizer
 
 from conftest import pipeline
 

@@ -14,7 +14,7 @@ from typing import Callable, Dict, Iterable, NamedTuple, Optional, Union
 
 from spacy.tokens import Doc, DocBin
 
-from ..formats import to_pretagged
+from .pretagged import to_pretagged
 from .conllu import ConlluWriter, DocId, sentences
 
 PathLike = Union[str, Path]

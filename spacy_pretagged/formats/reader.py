@@ -13,21 +13,16 @@ from __future__ import annotations
 
 import gc
 import re
-from typing import Callable, Collection, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Collection, Iterable, List, Optional
 
 from .detect import looks_glued, words_look_glued
 from .glued import (compile_boundaries, find_boundaries, iter_boundaries, split_at_boundaries,
                     split_glued, take_trailing_spaces, untagged_rest)
 from .records import (CLOSE, GAP, ID, OPEN, SPACE_TAG, TAKE_BREAK, TOK, WS, Event,
                       PretaggedFormatError, Problem, Reading)
+from .settings import ReaderSettings
 from .spaced import SpacedOptions, split_clean_line, split_spaced
 
-FORMATS = ("auto", "concatenated", "spaced")
-ON_ERROR = ("raise", "warn")
-#: What a line without any tag gets: an error, one token per character (spaCy's own
-#: default Chinese segmentation), or the words of a segmenter (the tokenizer's pkuseg
-#: model); the tokens get an empty tag either way.
-UNTAGGED = ("raise", "characters", "segment")
 #: Splits a run of non-whitespace text into words that join back to exactly that run.
 Segmenter = Callable[[str], List[str]]
 
@@ -66,61 +61,32 @@ class _Whitespace:
         return bool(self.parts) and self.parts[-1][-1] in "\r\n" and self.flush(out, tag)
 
 
-def _check_choice(name: str, value: str, allowed: Tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, not {value!r}")
-
-
 class Reader:
     """A configured reader. Build it once (it compiles the tagset's boundary regex), then
     `read()` any number of texts."""
 
-    def __init__(
-        self,
-        tags: Collection[str],
-        *,
-        format: str = "auto",
-        separator: str = "/",
-        title_prefix: Optional[str] = "#",
-        on_error: str = "raise",
-        item_separator: Optional[str] = None,
-        brackets: bool = True,
-        pinyin: bool = True,
-        paragraph_ids: bool = True,
-        untagged: str = "raise",
-        segmenter: Optional[Segmenter] = None,
-    ):
-        _check_choice("format", format, FORMATS)
-        _check_choice("on_error", on_error, ON_ERROR)
-        _check_choice("untagged", untagged, UNTAGGED)
-        if segmenter is not None and untagged != "segment":
-            raise ValueError(f"a segmenter is only used with untagged='segment', not {untagged!r}")
-        if len(separator) != 1 or separator.isspace():
-            raise ValueError(f"separator must be one non-whitespace character, not {separator!r}")
-        if title_prefix == "":
-            raise ValueError("title_prefix must be a non-empty string or None")
-        if item_separator is not None and (not item_separator or item_separator.strip()):
-            raise ValueError(f"item_separator must be whitespace or None, not {item_separator!r}")
+    def __init__(self, tags: Collection[str], settings: Optional[ReaderSettings] = None, *,
+                 segmenter: Optional[Segmenter] = None, **changes: Any):
+        """`settings` (default: `ReaderSettings()`), with `changes` to single fields on top
+        (`Reader(tags, format="spaced")`). `tags` are the tagset's tags: the reader is pure
+        and does not load tables (`tagsets.make_reader` does both)."""
+        settings = (settings or ReaderSettings()).replace(**changes) if changes else \
+            (settings or ReaderSettings())
+        if segmenter is not None and settings.untagged != "segment":
+            raise ValueError(f"a segmenter is only used with untagged='segment', not "
+                             f"{settings.untagged!r}")
+        self.settings = settings
         self.tags = frozenset(tags)
-        self.format = format
-        self.separator = separator
-        self.title_prefix = title_prefix
-        self.on_error = on_error
-        self.untagged = untagged
+        # Read per line: kept as attributes, not looked up through `settings` every time.
+        self.format = settings.format
+        self.separator = settings.separator
+        self.title_prefix = settings.title_prefix
+        self.on_error = settings.on_error
+        self.untagged = settings.untagged
         # Not a setting: the tokenizer passes its pkuseg model's `cut`, which is state.
         self.segmenter = segmenter
-        self._boundaries = compile_boundaries(self.tags, separator)
-        self._spaced = SpacedOptions(separator, self.tags, item_separator, brackets, pinyin,
-                                     paragraph_ids)
-
-    @property
-    def settings(self) -> dict:
-        """Everything but the tags, as keyword arguments of the constructor."""
-        o = self._spaced
-        return {"format": self.format, "separator": self.separator,
-                "title_prefix": self.title_prefix, "on_error": self.on_error,
-                "item_separator": o.item_separator, "brackets": o.brackets,
-                "pinyin": o.pinyin, "paragraph_ids": o.paragraph_ids, "untagged": self.untagged}
+        self._boundaries = compile_boundaries(self.tags, settings.separator)
+        self._spaced = SpacedOptions(settings, self.tags)
 
     def __reduce__(self):
         return (_rebuild_reader, (sorted(self.tags), self.settings, self.segmenter))
@@ -344,5 +310,6 @@ _MESSAGES = {
 }
 
 
-def _rebuild_reader(tags, settings, segmenter=None) -> Reader:
-    return Reader(tags, segmenter=segmenter, **settings)
+def _rebuild_reader(tags: List[str], settings: ReaderSettings,
+                    segmenter: Optional[Segmenter] = None) -> Reader:
+    return Reader(tags, settings, segmenter=segmenter)

@@ -24,6 +24,7 @@ from operator import add
 from typing import Collection, List, NamedTuple, Optional, Tuple
 
 from .records import CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, Event, Problem
+from .settings import ReaderSettings
 
 
 #: One item: anything but ASCII space, tab and U+3000, except that a pinyin annotation in
@@ -48,20 +49,22 @@ PARAGRAPH_ID = re.compile(r"\d{8}-\d{2}-\d{3}-\d{3}")
 
 
 class SpacedOptions:
+    """The settings the spaced reading uses, with what is compiled from them once."""
+
     __slots__ = ("separator", "tags", "item_separator", "brackets", "pinyin", "paragraph_ids",
                  "item", "two_separators")
 
-    def __init__(self, separator: str, tags: Collection[str], item_separator: Optional[str],
-                 brackets: bool, pinyin: bool, paragraph_ids: bool):
-        self.separator = separator
+    def __init__(self, settings: ReaderSettings, tags: Collection[str]):
         self.tags = tags
-        self.item_separator = item_separator
-        self.brackets = brackets
-        self.pinyin = pinyin
-        self.paragraph_ids = paragraph_ids
-        self.item = item_pattern(item_separator)
+        # Copied out of `settings`: read for every item.
+        self.separator = settings.separator
+        self.item_separator = settings.item_separator
+        self.brackets = settings.brackets
+        self.pinyin = settings.pinyin
+        self.paragraph_ids = settings.paragraph_ids
+        self.item = item_pattern(settings.item_separator)
         #: An item with two separators (`1/2/m`), in a line without braces.
-        sep = re.escape(separator)
+        sep = re.escape(settings.separator)
         self.two_separators = re.compile(rf"{sep}[^ \t\u3000{sep}]*{sep}")
 
 

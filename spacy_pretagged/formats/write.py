@@ -16,7 +16,7 @@ compounds and ids, with two-space separators, also at line ends.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .records import SPACE_TAG
 
@@ -68,35 +68,3 @@ def write_tokens(
         if spaced and (ws or i + 1 < n):
             out.append(gap + ws)
     return "".join(out)
-
-
-def to_pretagged(
-    doc: Any,
-    format: str = "concatenated",
-    separator: str = "/",
-    *,
-    title_prefix: Optional[str] = "#",
-    item_separator: str = " ",
-    compound_slash: bool = False,
-) -> str:
-    """Write a spaCy `Doc` as pre-tagged text: titles from `doc.spans["title"]`, compounds
-    from `doc.spans["compounds"]`, paragraph ids from `doc.user_data`, pinyin from
-    `token._.pinyin`."""
-    titles = doc.spans["title"] if "title" in doc.spans else ()
-    compounds = doc.spans["compounds"] if "compounds" in doc.spans else ()
-    ids = {i: (pid, tag) for i, pid, tag in doc.user_data.get("pretagged_ids", ())}
-    pinyin = {}
-    if len(doc) and doc[0].has_extension("pinyin"):
-        pinyin = {t.i: t._.pinyin for t in doc if t._.pinyin is not None}
-    return write_tokens(
-        [(t.text, t.whitespace_, t.tag_) for t in doc],
-        format=format,
-        separator=separator,
-        title_starts={span.start for span in titles},
-        title_prefix=title_prefix,
-        compounds=[(span.start, span.end, span.label_) for span in compounds],
-        ids=ids,
-        pinyin=pinyin,
-        item_separator=item_separator,
-        compound_slash=compound_slash,
-    )

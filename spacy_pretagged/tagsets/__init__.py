@@ -3,6 +3,11 @@
 Columns: `tag zh en upos feats ent reason` (lines starting with `#` before the header are
 comments). Loading checks every row, so a broken edit fails loudly with file and line
 instead of mapping a tag to nothing. Pure Python: no spaCy import, the reader uses it too.
+
+A saved pipeline keeps its own copy of the table and word rules it was made with
+(`table_text` / `rules_text` write them in the same TSV format, `parse_table` /
+`parse_rules` read them back with the same checks), so it tags the same after an upgrade
+that edits the package's tables.
 """
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import FrozenSet, List, Mapping
+from typing import Callable, FrozenSet, Iterable, List, Mapping, Optional
+
+from ..formats import Reader, ReaderSettings
 
 COLUMNS = ("tag", "zh", "en", "upos", "feats", "ent", "reason")
 
@@ -36,6 +43,15 @@ class TagInfo:
 class Tagset:
     name: str
     rows: Mapping[str, TagInfo]
+
+    def __post_init__(self) -> None:
+        # Read-only, whatever mapping it was given (and after unpickling).
+        object.__setattr__(self, "rows", MappingProxyType(dict(self.rows)))
+
+    def __reduce__(self) -> tuple:
+        # A mappingproxy does not pickle; the components that hold a Tagset must
+        # (nlp.pipe(n_process=...) under spawn).
+        return (Tagset, (self.name, dict(self.rows)))
 
     @property
     def tags(self) -> FrozenSet[str]:
@@ -77,11 +93,13 @@ def word_rules(tagset: str) -> tuple:
     return tuple(r for r in parse_rules(text, "word_rules.tsv") if r.tagset in ("*", tagset))
 
 
-def parse_rules(text: str, path: str) -> List[WordRule]:
+def parse_rules(text: str, path: str, check_tagsets: bool = True) -> List[WordRule]:
+    """Rules from TSV text; `check_tagsets=False` for a saved pipeline's own rules, whose
+    tagset need not be shipped any more."""
     rules = []
     for line_no, fields in _rows(text, path, RULE_COLUMNS):
         rule = WordRule(*fields)
-        if rule.tagset != "*" and rule.tagset not in available():
+        if check_tagsets and rule.tagset != "*" and rule.tagset not in available():
             raise ValueError(f"{path}:{line_no}: unknown tagset {rule.tagset!r}")
         if not rule.word or (rule.word.startswith("@") and rule.word not in SHAPES):
             raise ValueError(f"{path}:{line_no}: word must be a word or one of {SHAPES}")
@@ -99,7 +117,36 @@ def load(name: str) -> Tagset:
         raise ValueError(f"unknown tagset {name!r}; available: {', '.join(available())}")
     path = f"{name}.tsv"
     text = resources.files(__name__).joinpath(path).read_text(encoding="utf-8")
-    return Tagset(name, MappingProxyType(parse_table(text, path)))
+    return from_text(name, text, path)
+
+
+def from_text(name: str, text: str, path: str) -> Tagset:
+    """A tagset from TSV text (a saved pipeline's copy), checked as the shipped ones are."""
+    return Tagset(name, parse_table(text, path))
+
+
+def table_text(tagset: Tagset) -> str:
+    """The table as TSV, the format `parse_table` reads."""
+    return _tsv(COLUMNS, ([getattr(row, c) for c in COLUMNS] for row in tagset.rows.values()),
+                f"Tag table {tagset.name!r} as saved with a pipeline")
+
+
+def rules_text(rules: Iterable[WordRule]) -> str:
+    """Word rules as TSV, the format `parse_rules` reads."""
+    return _tsv(RULE_COLUMNS, ([getattr(r, c) for c in RULE_COLUMNS] for r in rules),
+                "Word rules as saved with a pipeline (see word_rules.tsv in spacy-pretagged)")
+
+
+def _tsv(columns: tuple, rows: Iterable[List[str]], comment: str) -> str:
+    lines = [f"# {comment}", "\t".join(columns)] + ["\t".join(fields) for fields in rows]
+    return "\n".join(lines) + "\n"
+
+
+def make_reader(settings: ReaderSettings,
+                segmenter: Optional[Callable[[str], List[str]]] = None) -> Reader:
+    """A `formats.Reader` for `settings`, with the tags of the table `settings.tagset`
+    names: the reader is pure and takes the tags; this is where the two meet."""
+    return Reader(load(settings.tagset).tags, settings, segmenter=segmenter)
 
 
 def _rows(text: str, path: str, columns: tuple):

@@ -27,12 +27,10 @@ import reading  # scripts/reading.py: python puts the script's folder on sys.pat
 
 def sentences(path: Path, args) -> Iterator[List[str]]:
     """Gold words of every sentence (whitespace tokens dropped)."""
-    from spacy_pretagged.cli import make_corpus
+    from spacy_pretagged.pipeline import make_corpus
 
     nlp = reading.pipeline(args)
-    corpus = make_corpus(path, format=args.format, tagset=args.tagset,
-                         separator=args.separator, item_separator=args.item_separator,
-                         doc_per="line", on_error="warn")
+    corpus = make_corpus(path, args.settings.replace(on_error="warn"), doc_per="line")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         for example in corpus(nlp):

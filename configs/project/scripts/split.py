@@ -68,7 +68,9 @@ def sentence_units(nlp, text: str, source: str, args) -> List[str]:
     # Only sentence boundaries are needed: the tokenizer's line starts + the sentencizer.
     doc = nlp.tokenizer.doc_from_reading(nlp.tokenizer.reader.read(text, source=source))
     doc = nlp.get_pipe("sentencizer")(doc)
-    out_format = "concatenated" if args.format == "auto" and args.tagset == "hanlp" else args.format
+    settings = args.settings
+    out_format = ("concatenated" if settings.format == "auto" and settings.tagset == "hanlp"
+                  else settings.format)
     if out_format == "auto":
         out_format = "spaced"
     units = []
@@ -79,9 +81,9 @@ def sentence_units(nlp, text: str, source: str, args) -> List[str]:
         sub = Doc(nlp.vocab, words=[t.text for t in tokens],
                   spaces=[bool(t.whitespace_) for t in tokens[:-1]] + [False],
                   tags=[t.tag_ for t in tokens])
-        units.append(to_pretagged(sub, format=out_format, separator=args.separator,
+        units.append(to_pretagged(sub, format=out_format, separator=settings.separator,
                                   title_prefix=None,
-                                  item_separator=args.item_separator or "  ") + "\n")
+                                  item_separator=settings.item_separator or "  ") + "\n")
     return units
 
 

@@ -1,0 +1,225 @@
+"""The client side: submit the chunks to a Dask cluster, collect results in input order,
+write the manifest. Imports dask only inside functions: the package works without the
+`dask` extra."""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from ..about import __version__
+from ..formats import Problem
+from ..pipeline import Conversion
+from .plan import (DEFAULT_CHUNK_BYTES, EXTENSIONS, MANIFEST, Chunk, DistributedError,
+                   PathLike, plan)
+from .worker import convert_chunk
+
+_OURS = re.compile(r"^(part-\d{5,}\.(spacy|conllu|jsonl|txt)|\.part-\d{5,}\..*\.tmp|"
+                   + re.escape(MANIFEST) + r")$")
+
+
+def _prepare_output(output: Path) -> None:
+    if output.exists() and not output.is_dir():
+        raise DistributedError(f"{output} is a file; a Dask conversion writes a folder "
+                               "(shards and manifest.json)")
+    output.mkdir(parents=True, exist_ok=True)
+    for old in output.iterdir():  # shards of an earlier run would mix with ours
+        if old.is_file() and _OURS.match(old.name):
+            old.unlink()
+
+
+def _error_message(chunk: Chunk, error: Dict[str, Any], first_line: Optional[int],
+                   encoding: str) -> str:
+    if error["kind"] == "format":
+        kind, message, line, col, text = error["problem"]
+        return str(Problem(kind, message, (first_line or 1) + line - 1, col, text, chunk.source))
+    if error["kind"] == "decode":
+        return error["message"]
+    return f"{chunk.source} bytes {chunk.start}-{chunk.end}: {error['message']}"
+
+
+def _run(client: Any, chunks: List[Chunk], job: Conversion, output: Path,
+         progress: Optional[Callable[[Dict[str, Any]], None]]) -> Dict[int, Dict[str, Any]]:
+    """Results by chunk index. Stops at the first error in input order: later partitions
+    are cancelled, earlier ones finished (one of them may have an earlier error)."""
+    import dask.bag as db
+    from distributed import as_completed
+
+    bag = db.from_sequence(chunks, partition_size=1).map(
+        convert_chunk, job=job, output=str(output))
+    futures = client.compute(bag.to_delayed())
+    index = {future.key: i for i, future in enumerate(futures)}
+    results: Dict[int, Dict[str, Any]] = {}
+    first_error: Optional[int] = None
+    try:
+        for future in as_completed(futures):
+            i = index[future.key]
+            if first_error is not None and i > first_error:
+                continue
+            try:
+                result = future.result()[0]
+            except Exception as e:  # a bug or a lost worker: no traceback on the CLI
+                message = f"{type(e).__name__}: {e}".strip().splitlines()[0]
+                result = {"index": i, "error": {"kind": "exception", "message": message}}
+            results[i] = result
+            if result["error"] is not None and (first_error is None or i < first_error):
+                first_error = i
+                client.cancel([f for j, f in enumerate(futures) if j > i])
+            if progress is not None:
+                progress(result)
+            if first_error is not None and all(j in results for j in range(first_error)):
+                break
+    finally:
+        client.cancel([f for f in futures if not f.done()])
+    return results
+
+
+def convert(
+    inputs: Sequence[PathLike],
+    output: PathLike,
+    job: Conversion,
+    *,
+    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    n_workers: int = 2,
+    scheduler: Optional[str] = None,
+    client: Any = None,
+    progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+) -> Dict[str, Any]:
+    """Convert `inputs` as `job` says into shards in the folder `output` on a Dask cluster;
+    returns the manifest (also written to `output/manifest.json`).
+
+    The cluster: `client` if given (left open), else a `distributed.Client(scheduler)` if
+    given, else a `LocalCluster` of `n_workers` one-thread worker processes; what this
+    function opens it closes. Raises `DistributedError` with a one-line message on bad
+    settings, a format error (`on_error="raise"`, the first in input order, with the file's
+    line and column) or undecodable bytes; `ImportError` without dask."""
+    if chunk_bytes < 1 or n_workers < 1:
+        raise DistributedError("chunk_bytes and n_workers must be at least 1")
+    try:
+        corpora = [job.corpus(path) for path in inputs]
+    except ValueError as e:
+        raise DistributedError(str(e)) from None
+    import dask.bag  # noqa: F401  (fail before any work if the extra is missing)
+    import distributed
+
+    files = [(str(path), path) for corpus in corpora for path in corpus.files()]
+    chunks = plan(files, corpora[0].reader, job.encoding, job.doc_per, chunk_bytes) \
+        if files else []
+    output = Path(output).resolve()
+    _prepare_output(output)
+
+    began = time.perf_counter()
+    opened: List[Any] = []
+    try:
+        if client is None and scheduler:
+            try:
+                client = distributed.Client(scheduler)
+            except Exception as e:  # OSError, TimeoutError, ValueError (bad address)
+                raise DistributedError(f"cannot reach the dask scheduler at {scheduler}: "
+                                       f"{e}".splitlines()[0]) from None
+            opened.append(client)
+        elif client is None:
+            cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1,
+                                               processes=True,
+                                               # localhost only: never on all interfaces
+                                               dashboard_address="127.0.0.1:0")
+            opened.append(cluster)
+            client = distributed.Client(cluster)
+            opened.append(client)
+        try:
+            client.wait_for_workers(1, timeout=120)
+        except Exception:  # TimeoutError (asyncio's before Python 3.11)
+            raise DistributedError(f"no dask worker joined {scheduler or 'the LocalCluster'}"
+                                   " in 120 s") from None
+        workers = client.nthreads()
+        started = time.perf_counter()
+        results = _run(client, chunks, job, output, progress) if chunks else {}
+        timing = (started - began, time.perf_counter() - started)
+    finally:
+        for thing in reversed(opened):
+            thing.close()
+
+    # Each chunk's first line in its file, from the line counts of the chunks before it.
+    first_lines: Dict[int, int] = {}
+    line = 1
+    for chunk in chunks:
+        if chunk.chunk == 0:
+            line = 1
+        first_lines[chunk.index] = line
+        done = results.get(chunk.index)
+        if done is None or done["error"] is not None:
+            break
+        line += done["lines"]
+    errors = sorted(i for i, r in results.items() if r["error"] is not None)
+    if errors:
+        chunk = chunks[errors[0]]
+        raise DistributedError(_error_message(chunk, results[chunk.index]["error"],
+                                              first_lines.get(chunk.index), job.encoding))
+    manifest = _manifest(chunks, results, first_lines, job, chunk_bytes, scheduler,
+                         workers, timing)
+    (output / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
+                                   encoding="utf-8")
+    return manifest
+
+
+def _manifest(chunks: List[Chunk], results: Dict[int, Dict[str, Any]],
+              first_lines: Dict[int, int], job: Conversion, chunk_bytes: int,
+              scheduler: Optional[str], workers: Dict[str, int],
+              timing: tuple) -> Dict[str, Any]:
+    shards = []
+    files: Dict[str, Dict[str, Any]] = {}
+    totals: Dict[str, Any] = {"shards": 0, "docs": 0, "sentences": 0, "tokens": 0}
+    problems_total: Counter = Counter()
+    for chunk in chunks:
+        r = results[chunk.index]
+        first = first_lines[chunk.index]
+        problems = [{"kind": kind, "line": first + line - 1, "col": col, "text": text,
+                     "message": message}
+                    for kind, message, line, col, text in r["problems"]]
+        by_kind = Counter(p["kind"] for p in problems)
+        shards.append({
+            "shard": chunk.name + EXTENSIONS[job.to], "source": chunk.source,
+            "chunk": chunk.chunk, "bytes": [chunk.start, chunk.end], "first_line": first,
+            "lines": r["lines"], "docs": r["docs"], "sentences": r["sentences"],
+            "tokens": r["tokens"], "problems": dict(by_kind.most_common()),
+            "problem_list": problems, "seconds": r["seconds"],
+        })
+        f = files.setdefault(chunk.source, {"shards": [], "bytes": 0, "docs": 0,
+                                            "sentences": 0, "tokens": 0, "problems": Counter(),
+                                            "problem_list": []})
+        f["shards"].append(shards[-1]["shard"])
+        f["bytes"] = chunk.end
+        for key in ("docs", "sentences", "tokens"):
+            f[key] += r[key]
+            totals[key] += r[key]
+        f["problems"].update(by_kind)
+        f["problem_list"].extend(problems)
+        problems_total.update(by_kind)
+        totals["shards"] += 1
+    for f in files.values():
+        f["problems"] = dict(f["problems"].most_common())
+    totals["problems"] = dict(problems_total.most_common())
+    # Conversion time from the first task submitted to the last result (what tokens/s is
+    # measured on), and the time it took to start or reach the cluster before it.
+    totals["seconds"] = round(timing[1], 3)
+    totals["tokens_per_second"] = round(totals["tokens"] / max(timing[1], 1e-9))
+    totals["cluster_start_seconds"] = round(timing[0], 3)
+    return {
+        "version": __version__,
+        "engine": {"engine": "dask", "scheduler": scheduler or "LocalCluster",
+                   "workers": len(workers), "threads": sum(workers.values()),
+                   "chunk_bytes": chunk_bytes, **_job_settings(job)},
+        "totals": totals,
+        "files": files,
+        "shards": shards,
+    }
+
+
+def _job_settings(job: Conversion) -> Dict[str, Any]:
+    """The manifest's record of how the shards were made (the keys of 0.1.0's manifest,
+    then every reader setting)."""
+    return {"to": job.to, **job.settings.to_dict(), "encoding": job.encoding,
+            "doc_per": job.doc_per, "batch_size": job.batch_size}

@@ -1,0 +1,143 @@
+"""How to read a text: one frozen settings object, and a preset of it per producer.
+
+Every part that reads pre-tagged text — the tokenizer, the training corpus, the command line,
+the Dask workers, the project scripts — takes a `ReaderSettings`. It is checked once, when it
+is made, so a bad value fails where it was written with a clear message, not on the first
+text. The registered functions (tokenizer, corpus) keep their explicit parameters, because
+that is what confection validates and documents; they build a `ReaderSettings` from them and
+pass it on. Nothing else lists the fields.
+
+`PRESETS` are what each producer writes (the configs/*.cfg files are these, written out):
+HanLP glues tags to the next word and marks titles with `#`; PKU (People's Daily 1998)
+separates items with runs of spaces that vary; ICTCLAS, jieba, pkuseg and THULAC with exactly
+one space; THULAC joins word and tag with `_`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+FORMATS = ("auto", "concatenated", "spaced")
+ON_ERROR = ("raise", "warn")
+#: What a line without any tag gets: an error, one token per character (spaCy's own
+#: default Chinese segmentation), or the words of a segmenter (the tokenizer's pkuseg
+#: model); the tokens get an empty tag either way.
+UNTAGGED = ("raise", "characters", "segment")
+
+
+def _check_choice(name: str, value: object, allowed: Tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, not {value!r}")
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """What the reader needs to know about a text besides the text.
+
+    format: "auto" decides per line between the two readings; "concatenated" is HanLP's
+        glued output (`也/d即/v`), "spaced" whitespace-separated items (PKU, ICTCLAS, ...).
+    separator: the one character between word and tag (`/`; THULAC `_`).
+    tagset: the name of the tag table (`spacy_pretagged.tagsets.available()`); the reader
+        knows tags from it, the mapper UPOS.
+    title_prefix: a line starting with it is a title (HanLP's `#`); None: no titles.
+    on_error: "raise" stops at the first problem; "warn" keeps going and reports them all.
+    item_separator: None: any whitespace run between spaced items is markup (PKU); a
+        whitespace string such as " ": exactly that is, and more whitespace is text.
+    brackets, pinyin, paragraph_ids: read PKU bracket compounds `[...]nt`, pinyin in braces
+        `看{kan4}/v` and paragraph ids `19980101-01-001-001/m` as markup.
+    untagged: what a line with no tag gets (see UNTAGGED).
+    """
+
+    format: str = "auto"
+    separator: str = "/"
+    tagset: str = "hanlp"
+    title_prefix: Optional[str] = "#"
+    on_error: str = "raise"
+    item_separator: Optional[str] = None
+    brackets: bool = True
+    pinyin: bool = True
+    paragraph_ids: bool = True
+    untagged: str = "raise"
+
+    def __post_init__(self) -> None:
+        _check_choice("format", self.format, FORMATS)
+        _check_choice("on_error", self.on_error, ON_ERROR)
+        _check_choice("untagged", self.untagged, UNTAGGED)
+        if not isinstance(self.separator, str) or len(self.separator) != 1 \
+                or self.separator.isspace():
+            raise ValueError(f"separator must be one non-whitespace character, not "
+                             f"{self.separator!r}")
+        if not isinstance(self.tagset, str) or not self.tagset:
+            raise ValueError(f"tagset must be the name of a tag table, not {self.tagset!r}")
+        if self.title_prefix is not None and (not isinstance(self.title_prefix, str)
+                                              or self.title_prefix == ""):
+            raise ValueError("title_prefix must be a non-empty string or None")
+        if self.item_separator is not None and (not isinstance(self.item_separator, str)
+                                                or not self.item_separator
+                                                or self.item_separator.strip()):
+            raise ValueError(f"item_separator must be whitespace or None, not "
+                             f"{self.item_separator!r}")
+        for name in ("brackets", "pinyin", "paragraph_ids"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
+
+    @classmethod
+    def preset(cls, name: str, **changes: Any) -> "ReaderSettings":
+        """The settings a producer's output is read with, with `changes` on top."""
+        if name not in PRESETS:
+            raise ValueError(f"unknown preset {name!r}; available: {', '.join(PRESETS)}")
+        return PRESETS[name].replace(**changes)
+
+    @classmethod
+    def for_tagset(cls, tagset: Optional[str] = None, preset: Optional[str] = None,
+                   **changes: Any) -> "ReaderSettings":
+        """The preset named `preset`, else the one of `tagset` (its producer), else hanlp's;
+        then `changes` whose value is not None. What a command line with `--preset` and
+        optional single-field options means."""
+        name = preset or (tagset if tagset in PRESETS else None) or "hanlp"
+        given = {key: value for key, value in changes.items() if value is not None}
+        if tagset is not None:
+            given["tagset"] = tagset
+        return cls.preset(name, **given)
+
+    @classmethod
+    def from_dict(cls, cfg: Mapping[str, Any]) -> "ReaderSettings":
+        """From a saved `to_dict()`; keys this version does not know are an error."""
+        unknown = set(cfg) - FIELDS
+        if unknown:
+            raise ValueError(f"unknown reader setting(s): {', '.join(sorted(unknown))}")
+        return cls(**cfg)
+
+    @classmethod
+    def pick(cls, arguments: Mapping[str, Any]) -> "ReaderSettings":
+        """From a registered function's arguments (`locals()`), taking the fields and leaving
+        the rest (a corpus' path, encoding): the signature that confection validates is the
+        one list of the fields there, and this reads it by name."""
+        return cls(**{key: value for key, value in arguments.items() if key in FIELDS})
+
+    def replace(self, **changes: Any) -> "ReaderSettings":
+        unknown = set(changes) - FIELDS
+        if unknown:
+            raise ValueError(f"unknown reader setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+#: The field names, for checks.
+FIELDS = frozenset(f.name for f in fields(ReaderSettings))
+
+PRESETS: Dict[str, ReaderSettings] = {
+    "hanlp": ReaderSettings(format="auto", tagset="hanlp", title_prefix="#"),
+    "pku": ReaderSettings(format="spaced", tagset="pku", title_prefix=None),
+    "pku_fine": ReaderSettings(format="spaced", tagset="pku_fine", title_prefix=None),
+    "ictclas": ReaderSettings(format="spaced", tagset="ictclas", title_prefix=None,
+                              item_separator=" "),
+    "jieba": ReaderSettings(format="spaced", tagset="jieba", title_prefix=None,
+                            item_separator=" "),
+    "pkuseg": ReaderSettings(format="spaced", tagset="pkuseg", title_prefix=None,
+                             item_separator=" "),
+    "thulac": ReaderSettings(format="spaced", separator="_", tagset="thulac",
+                             title_prefix=None, item_separator=" "),
+}
