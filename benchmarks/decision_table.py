@@ -4,7 +4,7 @@
     python benchmarks/decision_table.py --tagset hanlp jieba
     python benchmarks/decision_table.py --matrix         # tag × tagset → UPOS, one compact table
     python benchmarks/decision_table.py --rules          # the word rules only
-    python benchmarks/decision_table.py --out DECISIONS.md
+    python benchmarks/decision_table.py --out docs/mapping-decisions.md   # the page in docs/
 
 Reads `spacy_pretagged/tagsets/<tagset>.tsv` and `word_rules.tsv` through the package's own
 loaders, so what is printed is exactly what the mapper uses.
@@ -20,6 +20,10 @@ if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().p
     sys.path.pop(0)  # a sibling module must not shadow the standard library
 
 from spacy_pretagged import tagsets  # noqa: E402
+
+# Where the full output lives, linked from docs/mapping.md; tests/test_decision_table.py
+# checks that it is current.
+OUT = "docs/mapping-decisions.md"
 
 
 def cell(text: str) -> str:
@@ -65,6 +69,15 @@ def matrix(names: Sequence[str]) -> List[str]:
     return out + table(["tag", *names], rows) + [""]
 
 
+def header() -> List[str]:
+    """The title of the full page (every table and rule), which lives at `OUT`."""
+    intro = ("Every tag of every table and every word rule with its UPOS, FEATS and reason, "
+             "generated from `spacy_pretagged/tagsets/*.tsv` (never edited by hand: "
+             f"`python benchmarks/decision_table.py --out {OUT}`). How the mapper uses them: "
+             "[mapping](mapping.md).")
+    return ["# Mapping decisions", "", intro, ""]
+
+
 def _rules_text() -> str:
     from importlib import resources
     return resources.files(tagsets.__name__).joinpath("word_rules.tsv").read_text("utf-8")
@@ -80,6 +93,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     names = args.tagset or tagsets.available()
     lines: List[str] = []
+    if not (args.matrix or args.rules or args.tagset):
+        lines += header()
     if args.matrix:
         lines += matrix(names)
     elif not args.rules:

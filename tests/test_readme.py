@@ -36,3 +36,38 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command == "python -m pytest -q"
     assert ci.rstrip().splitlines()[-1] == test_command
+
+
+def test_readme_is_short():
+    assert len(README.encode("utf-8")) <= 12 * 1024, "move detail to docs/ and link it"
+
+
+# [text](target) and [text]: target; targets with a scheme (https:, mailto:) or only an
+# anchor are not files.
+LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|^\s*\[[^\]]+\]:\s*(\S+)",
+                  re.MULTILINE)
+
+
+def relative_links(text):
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)  # code blocks are not Markdown
+    text = re.sub(r"`[^`\n]*`", "", text)                  # nor inline code
+    for match in LINK.finditer(text):
+        target = (match.group(1) or match.group(2)).split("#", 1)[0]
+        if target and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target):
+            yield target
+
+
+def test_relative_links_point_to_files():
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    assert len(pages) > 1, "docs/ has no pages"
+    broken = [f"{page.relative_to(ROOT)}: {target}"
+              for page in pages
+              for target in relative_links(page.read_text(encoding="utf-8"))
+              if not (page.parent / target).exists()]
+    assert not broken, broken
+
+
+def test_readme_links_every_docs_page():
+    linked = {(ROOT / target).resolve() for target in relative_links(README)}
+    pages = sorted((ROOT / "docs").glob("*.md"))
+    assert [p.name for p in pages if p.resolve() not in linked] == []
