@@ -123,7 +123,7 @@ class Row:
 
 
 def load_pipeline(name: str, **tokenizer) -> Language:
-    """The shipped `configs/<name>.cfg`, as the tests build it (tests/conftest.py)."""
+    """The shipped `configs/<name>.cfg`, as the tests build it (tests/helpers.py)."""
     config = load_config(ROOT / "configs" / f"{name}.cfg")
     config["nlp"]["tokenizer"].update(tokenizer)
     nlp = load_model_from_config(config, auto_fill=True)
@@ -460,7 +460,7 @@ def fig_processes(c: Corpus, rounds: int) -> List[Row]:
     for batch_size in dict.fromkeys((default, max(1, len(c.texts) // 8))):
         counts, cpu = {}, {}
 
-        def run(n):
+        def run(n, counts=counts, cpu=cpu, batch_size=batch_size):
             def go():
                 before = cpu_seconds()
                 counts[n] = consume(c.nlp.pipe(c.texts, n_process=n, batch_size=batch_size))

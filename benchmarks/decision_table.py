@@ -21,7 +21,7 @@ if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().p
 
 from spacy_pretagged import tagsets  # noqa: E402
 
-# Where the full output lives, linked from docs/mapping.md; tests/test_decision_table.py
+# Where the full output lives, linked from docs/mapping.md; tests/acceptance/test_decision_table.py
 # checks that it is current.
 OUT = "docs/mapping-decisions.md"
 

@@ -204,7 +204,7 @@ def measure(sentences: List[Sentence], lexicon: Dict[str, str], tagset: str,
         return 100.0 * sum(g == p for g, p in pairs) / max(1, len(pairs))
 
     by_tag: Dict[str, Counter] = defaultdict(Counter)
-    for form, tag, gold, _, _ in rows:
+    for _form, tag, gold, _, _ in rows:
         by_tag[tag][gold] += 1
     ceiling_table = {tag: c.most_common(1)[0][0] for tag, c in by_tag.items()}
     naive = lambda tag: NAIVE.get(tag[:1].lower(), "X")  # noqa: E731

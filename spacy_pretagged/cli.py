@@ -25,7 +25,8 @@ PRESET = typer.Option(None, "--preset", "-p",
                       help=f"Producer preset: {' | '.join(PRESETS)} (default: the --tagset's, "
                            "else hanlp); the options below change single settings")
 FORMAT = typer.Option(None, "--format", "-f",
-                      help="auto | concatenated (HanLP glued) | spaced (PKU, ICTCLAS, jieba, THULAC)")
+                      help="auto | concatenated (HanLP glued) | spaced (PKU, ICTCLAS, jieba, "
+                           "THULAC)")
 TAGSET = typer.Option(None, "--tagset", "-t",
                       help="hanlp | ictclas | pku | pku_fine | jieba | thulac | pkuseg")
 SEPARATOR = typer.Option(None, "--separator", help="Between word and tag (THULAC: _)")
@@ -307,7 +308,7 @@ def stats(
     problems: Counter = Counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        for corpus, _path, reading in _file_readings(corpora):
+        for _corpus, _path, reading in _file_readings(corpora):
             problems.update(p.kind for p in reading.problems)
             reading.problems = []
             doc = nlp(nlp.tokenizer.doc_from_reading(reading))

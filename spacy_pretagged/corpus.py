@@ -20,7 +20,7 @@ from spacy.util import registry
 
 from . import tagsets
 from .entities import PretaggedEntities
-from .formats import SPACE_TAG, Reading, ReaderSettings
+from .formats import SPACE_TAG, ReaderSettings, Reading
 from .mapper import PretaggedTagMapper
 from .tokenizer import doc_from_lists
 

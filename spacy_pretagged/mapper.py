@@ -160,7 +160,7 @@ class PretaggedTagMapper(PartsSerializable, Pipe):
             new_morph = table_morph
         new_lemma = numpy.where(lemma == 0, orth, lemma) if lemma.any() else orth
         columns = [pos, new_morph, new_lemma] + ([tags] if len(out_attrs) == 4 else [])
-        doc.from_array(out_attrs, numpy.stack(columns, axis=1))
+        doc.from_array(out_attrs, numpy.stack(columns, axis=1))  # type: ignore[arg-type]
         return doc
 
     def _restore_given(self, doc: Doc, tags: numpy.ndarray) -> bool:
@@ -174,7 +174,7 @@ class PretaggedTagMapper(PartsSerializable, Pipe):
         if len(given) != len(tags):
             warnings.warn(f"[{self.name}] the Doc has {len(tags)} tokens but the tokenizer "
                           f"gave {len(given)} (a component between them retokenized): the "
-                          f"given tags are not restored", UserWarning)
+                          f"given tags are not restored", UserWarning, stacklevel=2)
             return False
         restore = (given != 0) & (given != tags)
         if not restore.any():
@@ -233,10 +233,12 @@ def _shape_flag(vocab: Vocab) -> int:
     when the word enters the vocab (`Vocab.add_flag`), so `to_array` hands over a Doc's
     shaped tokens with no Python work per token. It takes the highest free bit, away from
     spaCy's own flags (1–18)."""
-    for flag_id, getter in vocab.lex_attr_getters.items():
+    # `lex_attr_getters` is a Vocab attribute spaCy's type stubs do not list.
+    getters: Dict[int, Callable] = vocab.lex_attr_getters  # type: ignore[attr-defined]
+    for flag_id, getter in getters.items():
         if getter is _shaped:
             return flag_id
-    free = [bit for bit in range(63, 18, -1) if bit not in vocab.lex_attr_getters]
+    free = [bit for bit in range(63, 18, -1) if bit not in getters]
     if not free:
         raise ValueError("no free lexeme flag for the word-rule shapes")
     return vocab.add_flag(_shaped, free[0])
@@ -301,7 +303,7 @@ class _CompiledRules:
     def _decide(self, word: int, tag: int) -> Tuple[list, Optional[tuple]]:
         """Most specific first: conditional rules (word+tag, word, shape+tag, shape), then
         the first plain one in the same order."""
-        keys = [(word, tag), (word, 0)]
+        keys: List[Tuple[Union[int, str], int]] = [(word, tag), (word, 0)]
         text = self.strings[word]
         shape = next((s for s in self.shapes if SHAPES[s](text)), None)
         if shape is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Tuple, TypeVar, Union
 
-from spacy.util import ensure_path, from_bytes, to_bytes
+from spacy.util import from_bytes, to_bytes
 
 PathLike = Union[str, Path]
 Self = TypeVar("Self", bound="PartsSerializable")
@@ -41,7 +41,7 @@ class PartsSerializable:
         return self
 
     def to_disk(self, path: PathLike, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
+        path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         for name, make in self._save_parts().items():
             if name not in exclude:
@@ -50,7 +50,7 @@ class PartsSerializable:
     def from_disk(self: Self, path: PathLike, *, exclude: Iterable[str] = tuple()) -> Self:
         # spaCy calls this even when the pipeline was saved with exclude=[<this part>]:
         # parts that are not there are not loaded.
-        path = ensure_path(path)
+        path = Path(path)
         parts = {name: (path / name).read_bytes() for name in self.PARTS
                  if name not in exclude and (path / name).is_file()}
         self._load_parts(parts)

@@ -28,7 +28,7 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 from . import doc_keys, segmenter, tagsets
-from .formats import Reading, ReaderSettings
+from .formats import ReaderSettings, Reading
 from .serialize import PartsSerializable
 
 _NO_MODEL = ("untagged='segment' needs a spacy-pkuseg model to segment text without tags, and "
@@ -155,7 +155,7 @@ class PretaggedTokenizer(PartsSerializable):
             "cfg": lambda: srsly.json_dumps(self.cfg).encode("utf-8")}
         if self.pkuseg is not None:
             model = segmenter.to_parts(self.pkuseg)
-            parts.update({key: (lambda value=value: value) for key, value in model.items()})
+            parts.update({key: _constant(value) for key, value in model.items()})
         return parts
 
     def _load_parts(self, parts: Dict[str, bytes]) -> None:
@@ -213,11 +213,15 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
                     columns[i, 1] = code
             except ValueError:
                 pass
-        doc.from_array(_TAG_SENT_START, columns)
+        doc.from_array(_TAG_SENT_START, columns)  # type: ignore[arg-type]  # thinc's Ints2d
     return doc
 
 
 _TAG_SENT_START = [TAG, SENT_START]
+
+
+def _constant(value: bytes) -> Callable[[], bytes]:
+    return lambda: value
 
 
 def _rebuild_tokenizer(vocab: Vocab, settings: ReaderSettings,

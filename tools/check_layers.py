@@ -62,10 +62,10 @@ def layer(module: str) -> int:
     raise AssertionError(module)
 
 
-def modules() -> Dict[str, Path]:
+def modules(root: Path = ROOT) -> Dict[str, Path]:
     found = {}
-    for path in sorted(ROOT.rglob("*.py")):
-        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    for path in sorted(root.rglob("*.py")):
+        parts = list(path.relative_to(root).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
         found[".".join(parts)] = path
@@ -146,8 +146,8 @@ def cycles(graph: Dict[str, Set[str]]) -> List[List[str]]:
     return found
 
 
-def main() -> int:
-    found = modules()
+def main(root: Path = ROOT) -> int:
+    found = modules(root)
     known = set(found)
     graph = {m: {t for t in imports(m, p, known) if t != m} for m, p in found.items()}
     problems = []

@@ -44,8 +44,16 @@ The package has three modules, in the order the work flows: `plan` (where to cut
 from the command line; its errors are `DistributedError`s with a one-line reason.
 """
 from .client import convert
-from .plan import (DEFAULT_CHUNK_BYTES, EXTENSIONS, INSTALL_HINT, MANIFEST, Chunk,
-                   DistributedError, parse_size, plan)
+from .plan import (
+                   DEFAULT_CHUNK_BYTES,
+                   EXTENSIONS,
+                   INSTALL_HINT,
+                   MANIFEST,
+                   Chunk,
+                   DistributedError,
+                   parse_size,
+                   plan,
+)
 from .worker import convert_chunk
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "EXTENSIONS", "INSTALL_HINT", "MANIFEST", "Chunk",

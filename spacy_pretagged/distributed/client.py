@@ -13,8 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 from ..about import __version__
 from ..formats import Problem
 from ..pipeline import Conversion
-from .plan import (DEFAULT_CHUNK_BYTES, EXTENSIONS, MANIFEST, Chunk, DistributedError,
-                   PathLike, plan)
+from .plan import DEFAULT_CHUNK_BYTES, EXTENSIONS, MANIFEST, Chunk, DistributedError, PathLike, plan
 from .worker import convert_chunk
 
 _OURS = re.compile(r"^(part-\d{5,}\.(spacy|conllu|jsonl|txt)|\.part-\d{5,}\..*\.tmp|"
@@ -148,16 +147,16 @@ def convert(
     for chunk in chunks:
         if chunk.chunk == 0:
             line = 1
-        first_lines[chunk.index] = line
-        done = results.get(chunk.index)
+        first_lines[chunk.number] = line
+        done = results.get(chunk.number)
         if done is None or done["error"] is not None:
             break
         line += done["lines"]
     errors = sorted(i for i, r in results.items() if r["error"] is not None)
     if errors:
         chunk = chunks[errors[0]]
-        raise DistributedError(_error_message(chunk, results[chunk.index]["error"],
-                                              first_lines.get(chunk.index), job.encoding))
+        raise DistributedError(_error_message(chunk, results[chunk.number]["error"],
+                                              first_lines.get(chunk.number), job.encoding))
     manifest = _manifest(chunks, results, first_lines, job, chunk_bytes, scheduler,
                          workers, timing)
     (output / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
@@ -174,8 +173,8 @@ def _manifest(chunks: List[Chunk], results: Dict[int, Dict[str, Any]],
     totals: Dict[str, Any] = {"shards": 0, "docs": 0, "sentences": 0, "tokens": 0}
     problems_total: Counter = Counter()
     for chunk in chunks:
-        r = results[chunk.index]
-        first = first_lines[chunk.index]
+        r = results[chunk.number]
+        first = first_lines[chunk.number]
         problems = [{"kind": kind, "line": first + line - 1, "col": col, "text": text,
                      "message": message}
                     for kind, message, line, col, text in r["problems"]]

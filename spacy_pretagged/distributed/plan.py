@@ -32,7 +32,7 @@ class DistributedError(ValueError):
 class Chunk(NamedTuple):
     """One partition: bytes [start, end) of a file, read after its context [context, start)."""
 
-    index: int  # shard number, global, in input order
+    number: int  # shard number, global, in input order
     source: str  # the path as the user gave it (messages, manifest)
     path: str  # absolute path, what a worker opens
     chunk: int  # index of the chunk within its file
@@ -42,7 +42,7 @@ class Chunk(NamedTuple):
 
     @property
     def name(self) -> str:
-        return f"part-{self.index:05d}"
+        return f"part-{self.number:05d}"
 
 
 def parse_size(text: Union[str, int]) -> int:

@@ -9,14 +9,16 @@ import time
 import uuid
 import warnings
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Iterator, Tuple
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..corpus import PretaggedCorpus
 from ..export import WRITERS
 from ..formats import SPACE_TAG, PretaggedFormatError
 from ..pipeline import Conversion, decode_error
+from ..tokenizer import PretaggedTokenizer
 from .plan import EXTENSIONS, Chunk
 
 _TEXT_BREAK = re.compile(r"\r\n|\r|\n")
@@ -46,7 +48,7 @@ def convert_chunk(chunk: Chunk, job: Conversion, output: str) -> Dict[str, Any]:
     order."""
     began = time.perf_counter()
     corpus, nlp = _worker_state(job)
-    result: Dict[str, Any] = {"index": chunk.index, "error": None}
+    result: Dict[str, Any] = {"index": chunk.number, "error": None}
     with open(chunk.path, "rb") as f:
         f.seek(chunk.context)
         context = f.read(chunk.start - chunk.context)
@@ -76,10 +78,12 @@ def convert_chunk(chunk: Chunk, job: Conversion, output: str) -> Dict[str, Any]:
     result["problems"] = [[p.kind, p.message, p.line - skip, p.col, p.text]
                           for p in reading.problems if p.line > skip]
 
-    def docs():
+    tokenizer: PretaggedTokenizer = nlp.tokenizer  # type: ignore[assignment]
+
+    def docs() -> Iterator[Doc]:
         for part in reading.split(units):
             part.problems = []  # reported once, in the manifest
-            yield nlp.tokenizer.doc_from_reading(part)
+            yield tokenizer.doc_from_reading(part)
 
     to = job.to
     options: Dict[str, Any] = {}

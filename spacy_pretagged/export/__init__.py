@@ -3,8 +3,14 @@
 `WRITERS` maps a format name (`spacy`, `conllu`, `jsonl`, `pretagged`) to a streaming
 writer `(docs, path, **options) -> Counts`.
 """
-from .conllu import (ConlluWriter, doc_to_conllu, escape_spaces, is_whitespace_token,
-                     sentences, unescape_spaces)
+from .conllu import (
+                     ConlluWriter,
+                     doc_to_conllu,
+                     escape_spaces,
+                     is_whitespace_token,
+                     sentences,
+                     unescape_spaces,
+)
 from .files import WRITERS, Counts, write_conllu, write_docbin, write_jsonl, write_pretagged
 from .pretagged import to_pretagged
 

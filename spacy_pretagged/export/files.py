@@ -14,8 +14,8 @@ from typing import Callable, Dict, Iterable, NamedTuple, Optional, Union
 
 from spacy.tokens import Doc, DocBin
 
-from .pretagged import to_pretagged
 from .conllu import ConlluWriter, DocId, sentences
+from .pretagged import to_pretagged
 
 PathLike = Union[str, Path]
 

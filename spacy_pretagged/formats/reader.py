@@ -16,10 +16,29 @@ import re
 from typing import Any, Callable, Collection, Iterable, List, Optional
 
 from .detect import looks_glued, words_look_glued
-from .glued import (compile_boundaries, find_boundaries, iter_boundaries, split_at_boundaries,
-                    split_glued, take_trailing_spaces, untagged_rest)
-from .records import (CLOSE, GAP, ID, OPEN, SPACE_TAG, TAKE_BREAK, TOK, WS, Event,
-                      PretaggedFormatError, Problem, Reading)
+from .glued import (
+    compile_boundaries,
+    find_boundaries,
+    iter_boundaries,
+    split_at_boundaries,
+    split_glued,
+    take_trailing_spaces,
+    untagged_rest,
+)
+from .records import (
+    CLOSE,
+    GAP,
+    ID,
+    OPEN,
+    SPACE_TAG,
+    TAKE_BREAK,
+    TOK,
+    WS,
+    Event,
+    PretaggedFormatError,
+    Problem,
+    Reading,
+)
 from .settings import ReaderSettings
 from .spaced import SpacedOptions, split_clean_line, split_spaced
 
@@ -122,9 +141,10 @@ class Reader:
     def _read_line(self, line: str, line_no: int, source: Optional[str], out: Reading,
                    pending: _Whitespace) -> None:
         begin = 0
-        title = self.title_prefix is not None and line.startswith(self.title_prefix)
-        if title:
-            begin = len(self.title_prefix)
+        prefix = self.title_prefix
+        title = prefix is not None and line.startswith(prefix)
+        if title and prefix is not None:
+            begin = len(prefix)
         content_start = begin
         while content_start < len(line) and line[content_start].isspace():
             content_start += 1

@@ -21,11 +21,10 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 from operator import add
-from typing import Collection, List, NamedTuple, Optional, Tuple
+from typing import FrozenSet, List, NamedTuple, Optional, Tuple
 
 from .records import CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, Event, Problem
 from .settings import ReaderSettings
-
 
 #: One item: anything but ASCII space, tab and U+3000, except that a pinyin annotation in
 #: braces may contain spaces (`为{ wei4 }/p`).
@@ -54,7 +53,7 @@ class SpacedOptions:
     __slots__ = ("separator", "tags", "item_separator", "brackets", "pinyin", "paragraph_ids",
                  "item", "two_separators")
 
-    def __init__(self, settings: ReaderSettings, tags: Collection[str]):
+    def __init__(self, settings: ReaderSettings, tags: FrozenSet[str]):
         self.tags = tags
         # Copied out of `settings`: read for every item.
         self.separator = settings.separator
@@ -201,11 +200,12 @@ def split_clean_line(line: str, begin: int, opts: SpacedOptions) -> Optional[Cle
     if split is None:
         return None  # an item without separator
     words, tags, cols = split
-    marks: Optional[List[Tuple[int, int, List[str]]]] = []
+    marks: List[Tuple[int, int, List[str]]] = []
     if opts.brackets and ("[" in line or "]" in line):
-        marks = _peel_brackets(line, begin, words, tags, cols, sep)
-        if marks is None:
+        peeled = _peel_brackets(line, begin, words, tags, cols, sep)
+        if peeled is None:
             return None
+        marks = peeled
     if "" in words or not opts.tags.issuperset(tags):
         return None
     paragraph_id = None

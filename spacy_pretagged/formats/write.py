@@ -16,7 +16,7 @@ compounds and ids, with two-space separators, also at line ends.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .records import SPACE_TAG
 
@@ -28,7 +28,7 @@ def write_tokens(
     *,
     format: str = "concatenated",
     separator: str = "/",
-    title_starts: Set[int] = frozenset(),
+    title_starts: AbstractSet[int] = frozenset(),
     title_prefix: Optional[str] = "#",
     compounds: Iterable[Tuple[int, int, str]] = (),
     ids: Mapping[int, Tuple[str, str]] = {},

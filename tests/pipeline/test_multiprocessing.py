@@ -6,7 +6,10 @@ import textwrap
 
 import pytest
 
-from conftest import CONFIGS, SEED
+from tests.helpers import CONFIGS, SEED
+
+# Starts worker processes (fork, spawn, forkserver).
+pytestmark = pytest.mark.slow
 
 SCRIPT = textwrap.dedent("""
     import multiprocessing, sys, warnings

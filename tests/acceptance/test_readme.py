@@ -3,7 +3,9 @@ import re
 import subprocess
 import sys
 
-from conftest import CONFIGS, ROOT
+import pytest
+
+from tests.helpers import CONFIGS, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -12,6 +14,7 @@ def blocks(lang):
     return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
 
 
+@pytest.mark.slow
 def test_worked_example_runs_in_a_fresh_interpreter(tmp_path):
     subprocess.run([sys.executable, "-m", "spacy", "assemble", str(CONFIGS / "hanlp.cfg"),
                     str(tmp_path / "pipeline")], check=True, capture_output=True)
@@ -24,6 +27,7 @@ def test_worked_example_runs_in_a_fresh_interpreter(tmp_path):
     assert out[2] == "['的语音']"
 
 
+@pytest.mark.slow
 def test_blank_pipeline_example_runs():
     code = blocks("python")[1] + "\nprint([(t.tag_, t.pos_) for t in nlp('中央/n  人民/n  的/u')])"
     out = subprocess.run([sys.executable, "-c", "import spacy\n" + code], check=True,

@@ -4,8 +4,7 @@ import spacy
 from spacy import displacy
 
 from spacy_pretagged.doc_keys import ENTITY_PROBLEMS_KEY as PROBLEMS_KEY
-
-from conftest import pipeline
+from tests.helpers import pipeline
 
 
 def ents(doc):

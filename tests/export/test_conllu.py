@@ -6,17 +6,22 @@ import subprocess
 import sys
 import unicodedata
 
+import conllu  # noqa: E402  (test extra)
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 from spacy.training.converters import conllu_to_docs
 
-from conftest import pipeline
-from spacy_pretagged.export import (ConlluWriter, doc_to_conllu, escape_spaces,
-                                    is_whitespace_token, unescape_spaces, write_conllu)
-
-import conllu  # noqa: E402  (test extra)
+from spacy_pretagged.export import (
+    ConlluWriter,
+    doc_to_conllu,
+    escape_spaces,
+    is_whitespace_token,
+    unescape_spaces,
+    write_conllu,
+)
+from tests.helpers import pipeline
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_decisions_md_is_up_to_date():

@@ -9,8 +9,7 @@ from spacy.util import registry
 from spacy_pretagged import PretaggedFormatError
 from spacy_pretagged.doc_keys import PROBLEMS_KEY
 from spacy_pretagged.tokenizer import PretaggedTokenizer
-
-from conftest import pipeline
+from tests.helpers import pipeline
 
 NAME = "spacy_pretagged.PretaggedTokenizer.v1"
 

@@ -9,9 +9,15 @@ import spacy
 from spacy.tokens import DocBin, Span
 from spacy.training import Corpus
 
-from conftest import pipeline
-from spacy_pretagged.export import (WRITERS, Counts, write_conllu, write_docbin, write_jsonl,
-                                    write_pretagged)
+from spacy_pretagged.export import (
+    WRITERS,
+    Counts,
+    write_conllu,
+    write_docbin,
+    write_jsonl,
+    write_pretagged,
+)
+from tests.helpers import pipeline
 
 PKU = "19980101-01-001-001/m  [中央/n  人民/n  广播/vn  电台/n]nt  江/nr  泽民/nr  。/w  "
 
@@ -139,7 +145,7 @@ def test_writers_stream(name, nlp, tmp_path):
     made = []
 
     def docs():
-        for i in range(6):
+        for _ in range(6):
             gc.collect()
             assert sum(ref() is not None for ref in made) <= 1, "a writer keeps old Docs"
             doc = nlp("微信/gi是/vshi工具/gi。/w\n好/a")

@@ -8,8 +8,8 @@ tests only keep their behaviour from drifting.
 import pytest
 from spacy.util import load_config, load_model_from_config
 
-from conftest import CONFIGS, pipeline
 from spacy_pretagged import tagsets
+from tests.helpers import CONFIGS, pipeline
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,10 @@ import sys
 
 import pytest
 
-from conftest import CONFIGS, SEED, read_seed
+from tests.helpers import CONFIGS, SEED, read_seed
+
+# Every test runs the command line in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 def run(*args):
@@ -148,3 +151,24 @@ def test_errors_are_one_line(tmp_path, args, message):
     assert "Traceback" not in out.stderr
     if message.startswith("error:"):
         assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_preset_reads_as_the_producer_writes(tmp_path):
+    """`--preset` names a producer; without it the tagset's preset is used; single options
+    change one setting on top."""
+    import json
+
+    path = tmp_path / "ictclas.txt"
+    path.write_text("Jan/x  Wong/x 说/v\n", encoding="utf-8")
+
+    def text(*options):
+        out = run("convert", path, tmp_path / "o.jsonl", "--to", "jsonl", *options)
+        assert out.returncode == 0, out.stderr
+        return json.loads((tmp_path / "o.jsonl").read_text("utf-8"))["text"]
+
+    # ICTCLAS: exactly one space separates items, more is text ("Jan Wong")
+    assert text("--preset", "ictclas") == text("-t", "ictclas") == "Jan Wong说"
+    # any whitespace separates: the hanlp preset read as spaced
+    assert text("--preset", "hanlp", "-t", "ictclas", "-f", "spaced") == "JanWong说"
+    assert run("validate", path, "--preset", "ctb").stderr.startswith(
+        "error: unknown preset 'ctb'; available: hanlp, pku")

@@ -78,6 +78,7 @@ def _best_times(reader, *texts, rounds=5):
     return best
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt,unit", [
     ("concatenated", "微信/gi是/vshi腾讯/ntc近两年/qt崛起/v的/ude1一个/mq新颖/a的/ude1工具/gi，/w"),
     ("spaced", "微信/gi 是/vshi 腾讯/ntc 近两年/qt 崛起/v 的/ude1 一个/mq 新颖/a 的/ude1 工具/gi ，/w "),

@@ -13,14 +13,13 @@ import pytest
 
 from spacy_pretagged import to_pretagged
 from spacy_pretagged.doc_keys import IDS_KEY, PROBLEMS_KEY
-
-from conftest import pipeline
+from tests.helpers import pipeline
 
 ROOT = Path(os.environ.get("SPACY_PRETAGGED_CORPORA", "/nonexistent"))
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not ROOT.is_dir(),
     reason="SPACY_PRETAGGED_CORPORA is not set to a folder laid out like ../shared/corpora",
-)
+)]
 
 
 def read(path: Path) -> str:

@@ -19,9 +19,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT, SEED
+
+# Runs the weasel project and builds a virtual environment.
+pytestmark = pytest.mark.slow
+
 PROJECT = ROOT / "configs" / "project"
-SEED = ROOT / "seeds" / "000_a2cd9d74a44ebc07.txt"
 NAME = "pretagged_demo"
 
 

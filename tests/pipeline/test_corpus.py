@@ -10,8 +10,7 @@ from spacy.util import registry
 
 from spacy_pretagged.corpus import PretaggedCorpus
 from spacy_pretagged.formats import ReaderSettings
-
-from conftest import CONFIGS
+from tests.helpers import CONFIGS
 
 WORDS = [("中国/ns", "江/nr  泽民/nr", "中共中央/nt", "[北京/ns  大学/n]nt", "他/r", "记者/n"),
          ("发表/v", "访问/v", "会见/v", "是/v", "了/u"),
@@ -88,6 +87,7 @@ def run_spacy(*args, cwd):
                           capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_spacy_train_without_code_then_load_and_tag(data, tmp_path):
     out = run_spacy("train", CONFIGS / "train_tagger.cfg", "--output", tmp_path / "out",
                     "--paths.train", data / "train", "--paths.dev", data / "dev.txt",
@@ -106,8 +106,35 @@ def test_spacy_train_without_code_then_load_and_tag(data, tmp_path):
     assert len(nlp.make_doc("我爱北京。")) == 5
 
 
+@pytest.mark.slow
 def test_spacy_debug_data_passes(data, tmp_path):
     out = run_spacy("debug", "data", CONFIGS / "train_tagger.cfg", "--paths.train",
                     data / "train", "--paths.dev", data / "dev.txt", cwd=tmp_path)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert "Corpus is loadable" in out.stdout
+
+
+def test_reference_docs_use_the_pipelines_own_components(data):
+    """What the training config says of the rule components holds for the reference Docs:
+    a mapper override, an entity label, word_rules off. No training: the corpus the config
+    names, called with the nlp the config builds."""
+    from spacy.util import load_config, load_model_from_config, resolve_dot_names
+
+    config = load_config(CONFIGS / "train_tagger.cfg", overrides={
+        "paths.train": str(data / "dev.txt"), "paths.dev": str(data / "dev.txt"),
+        "components.pretagged_tag_mapper.overrides": {"ns": "NOUN"},
+        "components.pretagged_tag_mapper.word_rules": False,
+        "components.pretagged_entities.labels": {"nr": "PER"}})
+    nlp = load_model_from_config(config, auto_fill=True)
+    (train,) = resolve_dot_names(nlp.config.interpolate(), ["corpora.train"])
+    tokens = [t for eg in train(nlp) for t in eg.reference]
+    assert {t.pos_ for t in tokens if t.tag_ == "ns"} == {"NOUN"}
+    assert {t.pos_ for t in tokens if t.text == "是"} == {"VERB"}  # the table's v, no rule
+    labels = {e.label_ for eg in train(nlp) for e in eg.reference.ents}
+    assert "PER" in labels and "PERSON" not in labels
+
+    # A pipeline without the components: the defaults for the corpus' tagset.
+    defaults = [t for eg in train(spacy.blank("zh")) for t in eg.reference]
+    assert {t.pos_ for t in defaults if t.tag_ == "ns"} == {"PROPN"}
+    assert {t.pos_ for t in defaults if t.text == "是"} == {"AUX"}  # the word rule
+    assert [t.text for t in defaults] == [t.text for t in tokens]

@@ -18,11 +18,10 @@ import spacy
 from spacy.util import load_config_from_str, load_model_from_config
 
 from spacy_pretagged import tagsets
-from spacy_pretagged.formats import Reader
 from spacy_pretagged.doc_keys import GIVEN_TAGS_KEY
+from spacy_pretagged.formats import Reader
 from spacy_pretagged.tokenizer import PretaggedTokenizer
-
-from conftest import read_seed
+from tests.helpers import read_seed
 
 NAME = "spacy_pretagged.PretaggedTokenizer.v1"
 # A glued tagged line, an untagged line with a tab+space and a double space in it, a spaced
@@ -216,6 +215,7 @@ LOAD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_to_disk_then_spacy_load_in_a_fresh_process(nlp, pkuseg_model, tmp_path):
     # Load from a copy, then delete it: the saved pipeline must hold the model itself.
     copy = tmp_path / "model"
@@ -300,6 +300,7 @@ MULTI = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_pipe_n_process_2_segments_like_one_process(pkuseg_model, tmp_path, method):
     script = tmp_path / "mp.py"

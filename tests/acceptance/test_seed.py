@@ -10,8 +10,7 @@ import spacy
 from spacy.tokens import Doc
 
 from spacy_pretagged import to_pretagged
-
-from conftest import CONFIGS, SEED, read_seed
+from tests.helpers import CONFIGS, SEED, read_seed
 
 USER_CODE = textwrap.dedent("""
     import json, sys

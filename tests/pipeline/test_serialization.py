@@ -1,4 +1,5 @@
 """Pipelines and Docs survive saving and loading unchanged."""
+import pytest
 import spacy
 from spacy.tokens import DocBin
 from spacy.util import load_model_from_config
@@ -32,6 +33,7 @@ def test_docbin_round_trip(nlp, seed_doc):
     assert [s.text for s in doc.spans["title"]] == [s.text for s in seed_doc.spans["title"]]
 
 
+@pytest.mark.slow
 def test_spacy_package_requires_spacy_pretagged(nlp, tmp_path):
     import json
     import subprocess

@@ -13,12 +13,15 @@ import spacy
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
-from conftest import SEED, read_seed
 from spacy_pretagged import distributed as dd
+from spacy_pretagged import tagsets
 from spacy_pretagged.cli import app
 from spacy_pretagged.formats import Reader, ReaderSettings
 from spacy_pretagged.pipeline import Conversion
-from spacy_pretagged import tagsets
+from tests.helpers import SEED, read_seed
+
+# Starts Dask clusters and subprocesses.
+pytestmark = pytest.mark.slow
 
 PKU = ["-f", "spaced", "-t", "pku"]
 

@@ -25,8 +25,10 @@ whitespace is text), so they do not depend on what configs/*.cfg set.
 import pytest
 
 from spacy_pretagged.formats.records import SPACE_TAG
+from tests.helpers import pipeline
 
-from conftest import pipeline
+# Runs the real jieba and THULAC taggers (model loading takes seconds).
+pytestmark = pytest.mark.slow
 
 # Raw texts as a user would feed them to the tagger.
 TEXTS = [
@@ -171,7 +173,7 @@ JIEBA_PARAGRAPH = (
 
 def first_difference(got, expected):
     """A short message at the first index where two lists differ."""
-    for i, (g, e) in enumerate(zip(got, expected)):
+    for i, (g, e) in enumerate(zip(got, expected)):  # noqa: B007  (i is used after)
         if g != e:
             break
     else:
