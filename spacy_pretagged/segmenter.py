@@ -7,7 +7,9 @@ spaCy users already know and a packaged pipeline needs nothing else:
   `pkuseg_processors` (msgpack: user dictionary, post-processing switch and word lists);
 - in bytes: the keys `pkuseg_features`, `pkuseg_weights`, `pkuseg_processors`.
 Unlike spaCy, only paths are loaded: spacy_pkuseg downloads when given a model *name*
-(`spacy_ontonotes`, `news`, …), which a pipeline must never do behind the user's back.
+(`spacy_ontonotes`, `news`, …), which a pipeline must never do behind the user's back. And
+only from features.msgpack: without it spacy_pkuseg unpickles features.pkl, and loading a
+pipeline must never unpickle (bytes are always written out as features.msgpack).
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ import srsly
 
 #: What `spacy_pkuseg.train` writes and `spacy_pkuseg.pkuseg(path)` reads.
 MODEL_FILES = ("features.msgpack", "weights.npz")
+#: What spacy_pkuseg falls back to without features.msgpack: a pickle, never loaded here.
+PICKLED_FEATURES = "features.pkl"
 MODEL_DIR = "pkuseg_model"
 PROCESSORS = "pkuseg_processors"
 #: The `to_bytes` keys, as ChineseTokenizer names them.
@@ -47,10 +51,7 @@ def load(model: Union[str, Path], user_dict: Optional[Union[str, Path]] = "defau
             f"pkuseg_model must be the path of a folder made by spacy_pkuseg.train, not "
             f"{str(model)!r}, which is no folder (model names such as 'spacy_ontonotes' would "
             "download and are not accepted)")
-    missing = [name for name in MODEL_FILES if not (path / name).is_file()]
-    if missing:
-        raise ValueError(f"pkuseg_model {str(model)!r} is not a folder made by "
-                         f"spacy_pkuseg.train: it has no {' or '.join(missing)}")
+    _check_model_folder(path, f"pkuseg_model {str(model)!r}")
     if user_dict is not None and user_dict != "default" and not Path(user_dict).is_file():
         raise ValueError(f"pkuseg_user_dict must be 'default', null or the path of a "
                          f"dictionary file, not {str(user_dict)!r}")
@@ -58,6 +59,23 @@ def load(model: Union[str, Path], user_dict: Optional[Union[str, Path]] = "defau
         user_dict = str(Path(user_dict).resolve())
     # Absolute, so that a folder called `news` is never taken for the model name `news`.
     return _spacy_pkuseg().pkuseg(str(path.resolve()), user_dict=user_dict)
+
+
+def _check_model_folder(path: Path, name: str) -> None:
+    """Refuse a folder that spacy_pkuseg would load from anything but MODEL_FILES: without
+    features.msgpack it unpickles `features.pkl` (which can run any code), or reads older
+    formats and writes into the folder."""
+    missing = [file for file in MODEL_FILES if not (path / file).is_file()]
+    if MODEL_FILES[0] in missing and (path / PICKLED_FEATURES).exists():
+        folder = str(path.resolve())
+        raise ValueError(
+            f"{name} has {PICKLED_FEATURES} but no {MODEL_FILES[0]}: it is not loaded, because "
+            "unpickling a file can run any code. If you trust it, convert it once: python -c "
+            f"\"import spacy_pkuseg; spacy_pkuseg.pkuseg({folder!r}, user_dict=None)"
+            f".feature_extractor.save({folder!r})\"")
+    if missing:
+        raise ValueError(f"{name} is not a folder made by spacy_pkuseg.train: it has no "
+                         f"{' or '.join(missing)}")
 
 
 def to_disk(seg: Any, path: Path) -> None:
@@ -73,6 +91,7 @@ def from_disk(path: Path) -> Optional[Any]:
     model_dir = path / MODEL_DIR
     if not model_dir.is_dir():
         return None
+    _check_model_folder(model_dir, f"the saved tokenizer's pkuseg model {str(model_dir)!r}")
     # user_dict=None: the dictionaries come from the processors file, not from pkuseg's.
     seg = _spacy_pkuseg().pkuseg(str(model_dir.resolve()), user_dict=None)
     if (path / PROCESSORS).is_file():

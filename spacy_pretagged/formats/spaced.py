@@ -42,8 +42,10 @@ def item_pattern(item_separator: Optional[str]) -> "re.Pattern[str]":
 
 
 _BRACES = r"\{[ A-Za-z0-9üÜ:]*\}"
-_PINYIN = re.compile(r"(.+?)\{ *([A-Za-z0-9üÜ:][A-Za-z0-9üÜ: ]*?) *\}")
-_CLOSE = re.compile(r"\]/?([A-Za-z][A-Za-z0-9_\-]*)$")
+#: What may stand between the braces of a pinyin annotation (spaces around it are trimmed).
+_PINYIN_BODY = re.compile(r"[A-Za-z0-9üÜ: ]*")
+#: What may follow a compound's `]`: its label, 2014 style after a `/`.
+_LABEL = re.compile(r"/?([A-Za-z][A-Za-z0-9_\-]*)")
 PARAGRAPH_ID = re.compile(r"\d{8}-\d{2}-\d{3}-\d{3}")
 
 
@@ -75,7 +77,8 @@ def split_spaced(line: str, begin: int, opts: SpacedOptions, line_no: int,
     opened: List[Tuple[int, int]] = []  # (event index, column) of brackets not yet closed
     tagged = untagged = 0
     for m in opts.item.finditer(line, begin):
-        chunk, start = m.group(), m.start()
+        chunk = item = m.group()
+        start = m.start()
         at_line_start = prev_end < 0
         run = line[begin:start] if at_line_start else line[prev_end:start]
         prev_end = m.end()
@@ -138,9 +141,7 @@ def split_spaced(line: str, begin: int, opts: SpacedOptions, line_no: int,
                                     line_no, start + i + 2, chunk))
         pinyin = None
         if opts.pinyin and word[-1] == "}":
-            p = _PINYIN.fullmatch(word)
-            if p:
-                word, pinyin = p.group(1), p.group(2)
+            word, pinyin = _split_pinyin(word)
         for _ in range(opens):
             opened.append((len(events), start + 1))
             events.append((OPEN, "", "", start, None))
@@ -153,7 +154,7 @@ def split_spaced(line: str, begin: int, opts: SpacedOptions, line_no: int,
                 events.append((CLOSE, label, "", start, None))
             else:
                 problems.append(Problem("unbalanced_bracket", f"']{label}' closes no '['",
-                                        line_no, start + 1, m.group()))
+                                        line_no, start + 1, item))
     if prev_end >= 0 and exact is not None:
         run = line[prev_end:]
         extra = run[len(exact):] if run.startswith(exact) else run
@@ -290,16 +291,34 @@ def _peel_brackets(line: str, begin: int, words: List[str], tags: List[str], col
 
 
 def _peel_closes(chunk: str, sep: str) -> Tuple[str, List[str]]:
-    """`电台/n]nt` → (`电台/n`, ["nt"]); `c/n]NP]S` → (`c/n`, ["NP", "S"]) innermost first."""
+    """`电台/n]nt` → (`电台/n`, ["nt"]); `c/n]NP]S` → (`c/n`, ["NP", "S"]) innermost first.
+
+    One pass from the end, `]` by `]` (each label is looked at once): labels are peeled
+    while the text before the `]` still has a separator after its first character."""
     labels: List[str] = []
-    body = chunk
+    first_sep = chunk.find(sep, 1)  # a separator in body[1:] exists iff it is before the `]`
+    end = len(chunk)
     while True:
-        m = _CLOSE.search(body)
-        if not m or body.rfind(sep, 0, m.start()) <= 0:
+        j = chunk.rfind("]", 0, end)
+        if j < 0 or not 0 < first_sep < j:
+            break
+        m = _LABEL.fullmatch(chunk, j + 1, end)
+        if not m:
             break
         labels.append(m.group(1))
-        body = body[:m.start()]
-    if not labels or "]" in body[body.rfind(sep) + 1:]:
+        end = j
+    if not labels or chunk.find("]", chunk.rfind(sep, 0, end) + 1, end) >= 0:
         return chunk, []
     labels.reverse()
-    return body, labels
+    return chunk[:end], labels
+
+
+def _split_pinyin(word: str) -> Tuple[str, Optional[str]]:
+    """`看{kan4}` → (`看`, `kan4`), `为{ wei4 }` → (`为`, `wei4`); a word without a pinyin
+    annotation at its end → (word, None). Found from the last `{`, in one pass."""
+    i = word.rfind("{")
+    if i > 0 and word[-1] == "}" and _PINYIN_BODY.fullmatch(word, i + 1, len(word) - 1):
+        pinyin = word[i + 1:-1].strip(" ")
+        if pinyin:
+            return word[:i], pinyin
+    return word, None

@@ -50,13 +50,20 @@ def write_tokens(
     close_mark = "]" + separator if compound_slash else "]"
     out: List[str] = []
     n = len(tokens)
+    prefixed = -1  # the title start whose prefix is already written
     for i, (text, ws, tag) in enumerate(tokens):
         if i in ids:
             out.append(f"{ids[i][0]}{separator}{ids[i][1]}{gap}")
         if tag == SPACE_TAG:
+            if title_prefix and i + 1 in title_starts and tokens[i + 1][2] != SPACE_TAG:
+                # Whitespace after a title's prefix is in the `_SP` token before the title's
+                # first word, behind the line break it follows: the prefix goes between.
+                k = max(text.rfind("\n"), text.rfind("\r")) + 1
+                if k or i == 0:
+                    text, prefixed = text[:k] + title_prefix + text[k:], i + 1
             out.append(text + ws)
             continue
-        if i in title_starts and title_prefix:
+        if i in title_starts and title_prefix and i != prefixed:
             out.append(title_prefix)
         out.append("[" * opens[i])
         out.append(text if i not in pinyin else f"{text}{{{pinyin[i]}}}")

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spacy_pretagged import tagsets
-from spacy_pretagged.formats import PretaggedFormatError, Reader, write_tokens
+from spacy_pretagged.formats import PretaggedFormatError, Reader, to_pretagged, write_tokens
 
 TAGSETS = tagsets.available()
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -132,3 +132,71 @@ def test_bulk_path_equals_event_path(name, fmt, data):
                         title_prefix="#" if name == "hanlp" else None)
     event_only._read_clean_line = lambda *args: False
     assert bulk == _full(event_only.read(text)), text
+
+
+# Titles: whatever whitespace follows the title prefix is text (an `_SP` token before the
+# title's first word, merged with the line break before it), and the writer puts the prefix
+# back between the two. Every kind of whitespace the reader takes as text: C0 controls other
+# than tab are errors, `\n` and `\r` end the line.
+TITLE_SPACE = "".join(c for c in map(chr, range(0x3001))
+                      if c.isspace() and c not in "\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+@pytest.fixture(scope="module")
+def concatenated_nlp():
+    from conftest import pipeline
+
+    return pipeline("hanlp", format="concatenated")
+
+
+def _titled_line(tags):
+    words = _line(tags, CJK + DIGITS[-2:] + PUNCT + LATIN + DIGITS, False).map(
+        lambda line: [("中" + w if w[0].isascii() and w[0].isalnum() else w, ws, t)
+                      for w, ws, t in line])
+    space = st.text(alphabet=TITLE_SPACE, max_size=3)
+    return st.tuples(st.booleans(), space, words, space)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_titles_after_any_whitespace_round_trip(concatenated_nlp, data):
+    tags = sorted(tagsets.load("hanlp").tags)
+    lines = data.draw(st.lists(_titled_line(tags), min_size=1, max_size=4))
+    if data.draw(st.booleans()):
+        # A title that is only whitespace.
+        k = data.draw(st.integers(0, len(lines) - 1))
+        lines[k] = (True, data.draw(st.text(alphabet=TITLE_SPACE, max_size=3)), [], "")
+    breaks = [data.draw(st.sampled_from(["\n", "\r\n", "\r"])) for _ in lines[1:]]
+    texts = [("#" if title else "") + lead + write_tokens(tokens) + trail
+             for title, lead, tokens, trail in lines]
+    text = texts[0] + "".join(b + t for b, t in zip(breaks, texts[1:]))
+    empty = [n for n, (title, _, tokens, _) in enumerate(lines, 1) if title and not tokens]
+    if empty:
+        # Not accepted: nothing to round-trip, the title has no tokens to span.
+        with pytest.raises(PretaggedFormatError) as info:
+            Reader(tags, format="concatenated").read(text)
+        assert (info.value.problem.kind, info.value.problem.line) == ("empty_title", empty[0])
+        return
+    title_words = [[w for w, _, _ in tokens] for title, _, tokens, _ in lines if title]
+    plain = [lead + "".join(w + ws for w, ws, _ in tokens) + trail
+             for _, lead, tokens, trail in lines]
+
+    reading = Reader(tags, format="concatenated").read(text)
+    assert [reading.words[s:e] for s, e in reading.titles] == title_words
+    tokens = list(zip(reading.words, [" " if s else "" for s in reading.spaces], reading.tags))
+    assert write_tokens(tokens, title_starts={s for s, _ in reading.titles}) == text
+
+    doc = concatenated_nlp(text)
+    spans = doc.spans["title"] if "title" in doc.spans else ()
+    assert [[t.text for t in span] for span in spans] == title_words
+    assert doc.text == plain[0] + "".join(b + t for b, t in zip(breaks, plain[1:]))
+    assert to_pretagged(doc) == text
+
+
+@pytest.mark.parametrize("space", list(TITLE_SPACE))
+def test_a_title_after_each_kind_of_whitespace_round_trips(concatenated_nlp, space):
+    for text, title in ((f"#{space}微信/gi是/vshi工具/gi", "微信是工具"),
+                        (f"好/a\r\n#{space * 2}微信/gi{space}", "微信")):
+        doc = concatenated_nlp(text)
+        assert [span.text for span in doc.spans["title"]] == [title]
+        assert to_pretagged(doc) == text

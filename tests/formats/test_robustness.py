@@ -92,3 +92,30 @@ def test_a_10_mb_single_line_reads_in_linear_time(fmt, unit):
     # Four times the input: linear time is 4x, n log n about 4.6x, quadratic 16x. A factor
     # of 4 apart (not 2) keeps the verdict clear of this shared machine's noise.
     assert t_big < 6 * t_quarter, (t_quarter, t_big)
+
+
+def _hostile_lines(n):
+    """Lines that take quadratic time if compound closes or pinyin braces are found by a
+    regex search per `]label` or by a backtracking regex."""
+    return {"nested compounds": "[" * n + "中/n" + "]nt" * n,
+            "closes without opens": "中/n" + "]nt" * n,
+            "spaces in pinyin braces": "看{a" + " " * (10 * n) + "b}/v"}
+
+
+# A line with problems or braces goes item by item anyway ("events"); the nested compounds
+# are clean and go in bulk unless the bulk path is turned off.
+@pytest.mark.parametrize("line,path", [("nested compounds", "bulk"),
+                                       ("nested compounds", "events"),
+                                       ("closes without opens", "bulk"),
+                                       ("spaces in pinyin braces", "bulk")])
+def test_hostile_bracket_and_pinyin_lines_read_in_linear_time(line, path):
+    reader = Reader(tagsets.load("pku").tags, format="spaced", title_prefix=None,
+                    on_error="warn")
+    if path == "events":
+        reader._read_clean_line = lambda *args: False  # every line item by item
+    quarter, big = _hostile_lines(5_000)[line], _hostile_lines(20_000)[line]
+    reading = reader.read(big)
+    assert reading.words == ["中" if "中" in big else "看"]
+    t_quarter, t_big = _best_times(reader, quarter, big)
+    # As above: linear 4x, quadratic 16x.
+    assert t_big < 6 * t_quarter, (t_quarter, t_big)

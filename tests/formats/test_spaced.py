@@ -1,8 +1,13 @@
 """The spaced reading: items split on whitespace, each at its last separator."""
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spacy_pretagged import tagsets
 from spacy_pretagged.formats import PretaggedFormatError, Reader
+from spacy_pretagged.formats.spaced import _peel_closes, _split_pinyin
 
 
 def read(text, tagset="hanlp", separator="/", **kw):
@@ -103,6 +108,38 @@ def test_pinyin_goes_beside_the_word():
     assert r.words == ["看", "为", "不得", "{"]
     assert r.pinyin == {0: "kan4", 1: "wei4", 2: "bu4de2"}
     assert pku("看{kan4}/v", pinyin=False).words == ["看{kan4}"]
+
+
+# `_peel_closes` and `_split_pinyin` work in one pass (linear time on hostile lines); these
+# regexes, applied as before (a search per `]label`, a lazy fullmatch), define what they find.
+_CLOSE_DEFINITION = re.compile(r"\]/?([A-Za-z][A-Za-z0-9_\-]*)$")
+_PINYIN_DEFINITION = re.compile(r"(.+?)\{ *([A-Za-z0-9üÜ:][A-Za-z0-9üÜ: ]*?) *\}")
+
+
+def _peel_closes_by_definition(chunk, sep):
+    labels, body = [], chunk
+    while True:
+        m = _CLOSE_DEFINITION.search(body)
+        if not m or body.rfind(sep, 0, m.start()) <= 0:
+            break
+        labels.append(m.group(1))
+        body = body[:m.start()]
+    if not labels or "]" in body[body.rfind(sep) + 1:]:
+        return chunk, []
+    return body, labels[::-1]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(alphabet="/_[]{} aZ9-:üÜ中\u3000\t.", max_size=12)
+       | st.lists(st.sampled_from(["]nt", "]/nt", "/n", "_n", "中", "{a}", "{ a }", "]", "{",
+                                   "}", " ", "/", "-"]), max_size=8).map("".join))
+def test_closes_and_pinyin_are_found_as_their_regexes_define(text):
+    for sep in "/_":
+        assert _peel_closes(text, sep) == _peel_closes_by_definition(text, sep)
+    for word in (text, text + "}"):
+        if word.endswith("}"):
+            m = _PINYIN_DEFINITION.fullmatch(word)
+            assert _split_pinyin(word) == (m.groups() if m else (word, None))
 
 
 def test_paragraph_ids_can_be_words():

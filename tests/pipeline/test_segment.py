@@ -3,9 +3,12 @@ tokenizer loads in `initialize()` and carries through to_disk, to_bytes and pick
 
 The model is trained here, in a second, from the seed's own words (never downloaded)."""
 import contextlib
+import gc
 import io
 import json
+import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +18,7 @@ import warnings
 import numpy
 import pytest
 import spacy
+import srsly
 from spacy.util import load_config_from_str, load_model_from_config
 
 from spacy_pretagged import tagsets
@@ -374,3 +378,76 @@ def test_initialize_on_a_loaded_pipeline_whose_model_folder_is_gone(pkuseg_model
     # Without a model to keep (tokenizer not loaded), the missing folder is an error.
     with pytest.raises(ValueError, match="must be the path of a folder"):
         spacy.load(tmp_path / "p", exclude=["tokenizer"]).initialize()
+
+
+class _Unpickled:
+    """What a hostile features.pkl can do: run code when it is unpickled (here it makes the
+    folder `marker`)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return os.mkdir, (self.marker,)
+
+
+def _pickled_features(marker):
+    payload = pickle.dumps({"unigram": _Unpickled(marker), "bigram": []})
+    pickle.loads(payload)  # live: unpickling it does run code
+    assert marker.is_dir()
+    marker.rmdir()
+    return payload
+
+
+def _only_pickled_features(model_dir, marker):
+    (model_dir / "features.msgpack").unlink()
+    (model_dir / "features.pkl").write_bytes(_pickled_features(marker))
+
+
+@pytest.mark.parametrize("untagged", ["segment", "raise"])
+def test_saved_pipeline_with_pickled_pkuseg_features_is_refused_unpickled(pkuseg_model,
+                                                                         tmp_path, untagged):
+    marker = tmp_path / "unpickled"
+    nlp = blank(untagged=untagged)
+    if untagged == "segment":
+        nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model))
+    nlp.to_disk(tmp_path / "p")
+    model_dir = tmp_path / "p" / "tokenizer" / "pkuseg_model"
+    if untagged != "segment":
+        # A model folder is loaded whatever `untagged` says: planted in a plain pipeline.
+        shutil.copytree(pkuseg_model, model_dir)
+    _only_pickled_features(model_dir, marker)
+    for load in (lambda: spacy.load(tmp_path / "p"),
+                 lambda: blank(untagged=untagged).tokenizer.from_disk(tmp_path / "p" /
+                                                                      "tokenizer")):
+        with pytest.raises(ValueError, match="has features.pkl but no features.msgpack") as info:
+            load()
+        message = str(info.value)
+        assert str(model_dir) in message and "\n" not in message
+        assert "spacy_pkuseg.pkuseg(" in message and ".feature_extractor.save(" in message
+        assert not marker.exists()
+
+
+def test_initialize_refuses_pickled_pkuseg_features_unpickled(pkuseg_model, tmp_path):
+    marker = tmp_path / "unpickled"
+    copy = tmp_path / "model"
+    shutil.copytree(pkuseg_model, copy)
+    _only_pickled_features(copy, marker)
+    with pytest.raises(ValueError, match=rf"pkuseg_model '{re.escape(str(copy))}' has "
+                                         r"features\.pkl but no features\.msgpack"):
+        blank(untagged="segment").tokenizer.initialize(pkuseg_model=str(copy))
+    assert not marker.exists()
+
+
+def test_from_bytes_reads_pkuseg_features_as_msgpack_only(nlp, tmp_path):
+    marker = tmp_path / "unpickled"
+    parts = srsly.msgpack_loads(nlp.tokenizer.to_bytes())
+    parts["pkuseg_features"] = _pickled_features(marker)
+    enabled = gc.isenabled()
+    try:
+        with pytest.raises(ValueError):
+            blank(untagged="segment").tokenizer.from_bytes(srsly.msgpack_dumps(parts))
+    finally:
+        if enabled:
+            gc.enable()  # srsly's msgpack reader leaves gc off when it raises
+    assert not marker.exists()
