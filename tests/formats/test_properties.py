@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spacy_pretagged import tagsets
-from spacy_pretagged.formats import PretaggedFormatError, Reader, to_pretagged, write_tokens
+from spacy_pretagged import tagsets, to_pretagged
+from spacy_pretagged.formats import PretaggedFormatError, Reader, write_tokens
 
 TAGSETS = tagsets.available()
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -144,7 +144,7 @@ TITLE_SPACE = "".join(c for c in map(chr, range(0x3001))
 
 @pytest.fixture(scope="module")
 def concatenated_nlp():
-    from conftest import pipeline
+    from tests.helpers import pipeline
 
     return pipeline("hanlp", format="concatenated")
 
