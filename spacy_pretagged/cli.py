@@ -6,12 +6,14 @@ normal case for a corpus tool.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import time
 import warnings
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, NoReturn, Optional, Tuple
+from typing import Any, Callable, Iterable, Iterator, List, NamedTuple, NoReturn, Optional, Tuple
 
 import typer
 from wasabi import msg
@@ -21,19 +23,65 @@ from .formats import PRESETS, SPACE_TAG, PretaggedFormatError, ReaderSettings, R
 app = typer.Typer(help="spacy-pretagged: pre-tagged Chinese (word/tag) as spaCy Docs.",
                   no_args_is_help=True, rich_markup_mode=None)
 
-PRESET = typer.Option(None, "--preset", "-p",
-                      help=f"Producer preset: {' | '.join(PRESETS)} (default: the --tagset's, "
-                           "else hanlp); the options below change single settings")
-FORMAT = typer.Option(None, "--format", "-f",
-                      help="auto | concatenated (HanLP glued) | spaced (PKU, ICTCLAS, jieba, "
-                           "THULAC)")
-TAGSET = typer.Option(None, "--tagset", "-t",
-                      help="hanlp | ictclas | pku | pku_fine | jieba | thulac | pkuseg")
-SEPARATOR = typer.Option(None, "--separator", help="Between word and tag (THULAC: _)")
-ITEM_SEPARATOR = typer.Option(None, "--item-separator",
-                              help="Exact separator between spaced items, e.g. ' ' for "
-                                   "ICTCLAS/jieba/THULAC (PKU: any whitespace)")
+class ReaderOptions(NamedTuple):
+    """The reading options of `convert`, `validate` and `stats`, as given (None: from the
+    preset). Declared once here; `reading_options` adds them to each command."""
+
+    preset: Optional[str]
+    format: Optional[str]
+    tagset: Optional[str]
+    separator: Optional[str]
+    item_separator: Optional[str]
+    encoding: str
+
+    def settings(self, on_error: str) -> ReaderSettings:
+        try:
+            return ReaderSettings.for_tagset(self.tagset, self.preset, format=self.format,
+                                             separator=self.separator,
+                                             item_separator=self.item_separator,
+                                             on_error=on_error)
+        except ValueError as e:
+            fail(str(e))
+
+
 ENCODING = typer.Option("utf-8", "--encoding", "-e", help="File encoding, e.g. gb18030")
+_READER_OPTIONS = {
+    "preset": typer.Option(None, "--preset", "-p",
+                           help=f"Producer preset: {' | '.join(PRESETS)} (default: the "
+                                "--tagset's, else hanlp); --format, --tagset, --separator "
+                                "and --item-separator change single settings"),
+    "format": typer.Option(None, "--format", "-f",
+                           help="auto | concatenated (HanLP glued) | spaced (PKU, ICTCLAS, "
+                                "jieba, THULAC)"),
+    "tagset": typer.Option(None, "--tagset", "-t",
+                           help="hanlp | ictclas | pku | pku_fine | jieba | thulac | pkuseg"),
+    "separator": typer.Option(None, "--separator", help="Between word and tag (THULAC: _)"),
+    "item_separator": typer.Option(None, "--item-separator",
+                                   help="Exact separator between spaced items, e.g. ' ' for "
+                                        "ICTCLAS/jieba/THULAC (PKU: any whitespace)"),
+    "encoding": ENCODING,
+}
+
+
+def reading_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give `command` the reading options: typer sees them in the signature, the command
+    gets them as one `reader: ReaderOptions` argument. (typer has no shared options for
+    several commands short of a callback, which would move them before the command name.)"""
+    signature = inspect.signature(command)
+    own = [p for name, p in signature.parameters.items() if name != "reader"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option,
+                               annotation=str if name == "encoding" else Optional[str])
+             for name, option in _READER_OPTIONS.items()]
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        reader = ReaderOptions(**{name: kwargs.pop(name) for name in ReaderOptions._fields})
+        command(reader=reader, **kwargs)
+
+    run.__signature__ = signature.replace(parameters=own + added)  # type: ignore[attr-defined]
+    return run
+
+
 INPUTS = typer.Argument(..., exists=True, help="Pre-tagged files or folders")
 
 
@@ -41,16 +89,6 @@ def fail(message: str) -> NoReturn:
     """One line on stderr, exit code 1."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
-
-
-def _settings(preset: Optional[str], tagset: Optional[str], format: Optional[str],
-              separator: Optional[str], item_separator: Optional[str],
-              on_error: str) -> ReaderSettings:
-    try:
-        return ReaderSettings.for_tagset(tagset, preset, format=format, separator=separator,
-                                         item_separator=item_separator, on_error=on_error)
-    except ValueError as e:
-        fail(str(e))
 
 
 def _build_nlp(settings: ReaderSettings) -> Any:
@@ -90,16 +128,12 @@ def _file_readings(corpora: list) -> Iterator[Tuple[Any, Path, Reading]]:
 
 
 @app.command()
+@reading_options
 def convert(
+    reader: ReaderOptions,
     inputs: List[Path] = INPUTS,
     output: Path = typer.Argument(..., help="Output file"),
     to: str = typer.Option("spacy", "--to", help="spacy (DocBin) | conllu | jsonl | pretagged"),
-    preset: Optional[str] = PRESET,
-    format: Optional[str] = FORMAT,
-    tagset: Optional[str] = TAGSET,
-    separator: Optional[str] = SEPARATOR,
-    item_separator: Optional[str] = ITEM_SEPARATOR,
-    encoding: str = ENCODING,
     doc_per: str = typer.Option("line", "--doc-per", help="line | file | article (PKU ids)"),
     on_error: str = typer.Option("warn", "--on-error",
                                  help="warn: report problems and go on; raise: stop at the first"),
@@ -123,8 +157,8 @@ def convert(
 ) -> None:
     """Convert pre-tagged files into .spacy (DocBin), CoNLL-U, JSONL or pre-tagged text.
 
-    Example: python -m spacy_pretagged convert 199801.txt pd.spacy --format spaced
-    --tagset pku --doc-per article
+    Example: python -m spacy_pretagged convert 199801.txt pd.spacy --preset pku
+    --doc-per article
     """
     from .export import WRITERS
     from .pipeline import Conversion
@@ -138,13 +172,13 @@ def convert(
     if engine == "dask" and shard_size:
         fail("--shard-size is for --engine local; with --engine dask every chunk of input "
              "(--chunk-bytes) is a shard")
-    settings = _settings(preset, tagset, format, separator, item_separator, on_error)
+    settings = reader.settings(on_error)
     try:
-        job = Conversion(settings, to=to, encoding=encoding, doc_per=doc_per,
+        job = Conversion(settings, to=to, encoding=reader.encoding, doc_per=doc_per,
                          batch_size=batch_size)
     except ValueError as e:
         fail(str(e))
-    corpora = _corpora(inputs, settings, encoding, doc_per)
+    corpora = _corpora(inputs, settings, reader.encoding, doc_per)
     if engine == "dask":
         _convert_on_dask(inputs, output, job, chunk_bytes=chunk_bytes, scheduler=scheduler,
                          n_workers=2 if n_process is None else n_process)
@@ -246,22 +280,14 @@ def _print_problems(problems: Counter) -> None:
 
 
 @app.command()
-def validate(
-    inputs: List[Path] = INPUTS,
-    preset: Optional[str] = PRESET,
-    format: Optional[str] = FORMAT,
-    tagset: Optional[str] = TAGSET,
-    separator: Optional[str] = SEPARATOR,
-    item_separator: Optional[str] = ITEM_SEPARATOR,
-    encoding: str = ENCODING,
-) -> None:
+@reading_options
+def validate(reader: ReaderOptions, inputs: List[Path] = INPUTS) -> None:
     """Check files without converting: every problem as file:line:col, a summary by kind,
     exit code 1 if there is any.
 
-    Example: python -m spacy_pretagged validate corpus/ --format spaced --tagset pku
+    Example: python -m spacy_pretagged validate corpus/ --preset pku
     """
-    settings = _settings(preset, tagset, format, separator, item_separator, "warn")
-    corpora = _corpora(inputs, settings, encoding)
+    corpora = _corpora(inputs, reader.settings("warn"), reader.encoding)
     problems: Counter = Counter()
     files = tokens = 0
     for _corpus, _path, reading in _file_readings(corpora):
@@ -277,14 +303,10 @@ def validate(
 
 
 @app.command()
+@reading_options
 def stats(
+    reader: ReaderOptions,
     inputs: List[Path] = INPUTS,
-    preset: Optional[str] = PRESET,
-    format: Optional[str] = FORMAT,
-    tagset: Optional[str] = TAGSET,
-    separator: Optional[str] = SEPARATOR,
-    item_separator: Optional[str] = ITEM_SEPARATOR,
-    encoding: str = ENCODING,
     top: int = typer.Option(20, "--top", help="How many tags and POS to list"),
     png: Optional[Path] = typer.Option(None, "--png",
                                        help="Draw the tag distribution here (needs matplotlib)"),
@@ -296,8 +318,8 @@ def stats(
     """
     from . import tagsets
 
-    settings = _settings(preset, tagset, format, separator, item_separator, "warn")
-    corpora = _corpora(inputs, settings, encoding, doc_per="file")
+    settings = reader.settings("warn")
+    corpora = _corpora(inputs, settings, reader.encoding, doc_per="file")
     nlp = _build_nlp(settings)
     known = tagsets.load(settings.tagset).tags
     tags: Counter = Counter()

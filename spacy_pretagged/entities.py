@@ -15,29 +15,24 @@ set by an earlier component: each such conflict is resolved as documented and re
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy
 import srsly
 from spacy.attrs import TAG
 from spacy.language import Language
-from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
-from spacy.training import Example
 from spacy.vocab import Vocab
 
 from . import tagsets
-from .about import __version__
+from .component import RuleComponent, json_bytes
 from .doc_keys import COMPOUNDS, ENTITY_PROBLEMS_KEY
-from .serialize import PartsSerializable
 
 DEFAULT_COMPOUND_LABELS = {"nt": "ORG", "ns": "GPE", "nr": "PERSON",
                            "NT": "ORG", "NS": "GPE", "NR": "PERSON"}
-#: The key of the saved `cfg` that records which version of the package saved the pipeline.
-MADE_BY = "spacy_pretagged_version"
 
 
-class PretaggedEntities(PartsSerializable, Pipe):
+class PretaggedEntities(RuleComponent):
     """Entities from the tags' labels (the tag table's `ent` column, then `labels`) and from
     labelled bracket compounds. The table's labels are saved with the pipeline
     (`labels.json`), so a loaded pipeline labels as it did when it was saved."""
@@ -55,10 +50,7 @@ class PretaggedEntities(PartsSerializable, Pipe):
         overwrite: bool = False,
         scorer: Optional[Callable] = None,
     ):
-        self.vocab = vocab
-        self.name = name
-        self.scorer = scorer
-        self.made_by: Optional[str] = __version__
+        super().__init__(vocab, name, scorer)
         cfg = {"tagset": tagset, "labels": dict(labels or {}),
                "compound_labels": dict(DEFAULT_COMPOUND_LABELS if compound_labels is None
                                        else compound_labels),
@@ -83,12 +75,10 @@ class PretaggedEntities(PartsSerializable, Pipe):
                              *filter(None, self.cfg["compound_labels"].values())}))
 
     def _save_parts(self) -> Dict[str, Callable[[], bytes]]:
-        return {"cfg": lambda: _json({**self.cfg, MADE_BY: self.made_by}),
-                "labels.json": lambda: _json(self.table_labels)}
+        return {"cfg": self._cfg_bytes, "labels.json": lambda: json_bytes(self.table_labels)}
 
     def _load_parts(self, parts: Dict[str, bytes]) -> None:
-        cfg = srsly.json_loads(parts["cfg"]) if "cfg" in parts else dict(self.cfg)
-        made_by = cfg.pop(MADE_BY, None) if "cfg" in parts else self.made_by
+        cfg, made_by = self._saved_cfg(parts)
         if "labels.json" in parts:
             table_labels = srsly.json_loads(parts["labels.json"])
         elif cfg["tagset"] == self.cfg["tagset"]:
@@ -172,16 +162,6 @@ class PretaggedEntities(PartsSerializable, Pipe):
             else:
                 existing.append(span)
         return existing
-
-    def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
-        # Pipe.score would pass our cfg (tagset, labels, ...) to the scorer as options.
-        if self.scorer is None:
-            raise ValueError(f"[{self.name}] has no scorer configured")
-        return self.scorer(examples, **kwargs)
-
-
-def _json(data: Any) -> bytes:
-    return srsly.json_dumps(data, indent=1).encode("utf-8")
 
 
 def _table_labels(tagset: str) -> Dict[str, str]:

@@ -13,28 +13,22 @@ import warnings
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy
-import srsly
 from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
-from spacy.pipeline import Pipe
 from spacy.tokens import Doc, MorphAnalysis
-from spacy.training import Example
 from spacy.vocab import Vocab
 
 from . import tagsets
-from .about import __version__
+from .component import RuleComponent
 from .doc_keys import GIVEN_TAGS_KEY
 from .formats import SPACE_TAG
-from .serialize import PartsSerializable
 
 UNKNOWN = ("X", "raise")
 Override = Union[str, Dict[str, str]]
-#: The key of the saved `cfg` that records which version of the package saved the pipeline.
-MADE_BY = "spacy_pretagged_version"
 
 
-class PretaggedTagMapper(PartsSerializable, Pipe):
+class PretaggedTagMapper(RuleComponent):
     """Sets `pos`, `morph` (merged, never erased) and `lemma` (= the word, where unset).
 
     Its data — the tag table and the word rules — is loaded from the package when the
@@ -56,12 +50,7 @@ class PretaggedTagMapper(PartsSerializable, Pipe):
         keep_given_tags: bool = True,
         scorer: Optional[Callable] = None,
     ):
-        self.vocab = vocab
-        self.name = name
-        self.scorer = scorer
-        #: The version of spacy-pretagged whose tables these are (a loaded pipeline's: the
-        #: one that saved it; None for a pipeline saved before versions were recorded).
-        self.made_by: Optional[str] = __version__
+        super().__init__(vocab, name, scorer)
         cfg = {"tagset": tagset, "overrides": dict(overrides or {}), "unknown": unknown,
                "word_rules": word_rules, "keep_given_tags": keep_given_tags}
         self._configure(cfg, tagsets.load(tagset), tagsets.word_rules(tagset))
@@ -101,15 +90,13 @@ class PretaggedTagMapper(PartsSerializable, Pipe):
     # Saved: the settings with the version that saved them, the table and the rules as TSV.
     def _save_parts(self) -> Dict[str, Callable[[], bytes]]:
         return {
-            "cfg": lambda: srsly.json_dumps({**self.cfg, MADE_BY: self.made_by},
-                                            indent=1).encode("utf-8"),
+            "cfg": self._cfg_bytes,
             "tags.tsv": lambda: tagsets.table_text(self.table).encode("utf-8"),
             "word_rules.tsv": lambda: tagsets.rules_text(self.rules).encode("utf-8"),
         }
 
     def _load_parts(self, parts: Dict[str, bytes]) -> None:
-        cfg = srsly.json_loads(parts["cfg"]) if "cfg" in parts else dict(self.cfg)
-        made_by = cfg.pop(MADE_BY, None) if "cfg" in parts else self.made_by
+        cfg, made_by = self._saved_cfg(parts)
         tagset = cfg["tagset"]
         # A part that was not saved (pipelines of 0.1.0 saved only cfg) comes from the
         # installed package, as when the pipeline was made.
@@ -200,12 +187,6 @@ class PretaggedTagMapper(PartsSerializable, Pipe):
             feats.update(MorphAnalysis(self.vocab, self.vocab.strings[existing]).to_dict())
             merged = self._merged[key] = self.vocab.morphology.add(feats)
         return merged
-
-    def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
-        # Pipe.score would pass our cfg (tagset, overrides, ...) to the scorer as options.
-        if self.scorer is None:
-            raise ValueError(f"[{self.name}] has no scorer configured")
-        return self.scorer(examples, **kwargs)
 
 
 def _punct(text: str) -> bool:

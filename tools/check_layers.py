@@ -36,6 +36,7 @@ LAYERS: List[Tuple[str, int]] = [
     ("serialize", 7),
     ("segmenter", 7),
     ("tokenizer", 8),
+    ("component", 8),
     ("mapper", 9),
     ("entities", 9),
     ("corpus", 10),
