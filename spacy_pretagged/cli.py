@@ -18,7 +18,8 @@ from typing import Any, Callable, Iterable, Iterator, List, NamedTuple, NoReturn
 import typer
 from wasabi import msg
 
-from .formats import PRESETS, SPACE_TAG, PretaggedFormatError, ReaderSettings, Reading
+from .formats import PRESETS, PretaggedFormatError, Problem, ReaderSettings, Reading
+from .formats.stream import count_whitespace
 
 app = typer.Typer(help="spacy-pretagged: pre-tagged Chinese (word/tag) as spaCy Docs.",
                   no_args_is_help=True, rich_markup_mode=None)
@@ -111,20 +112,35 @@ def _corpora(inputs: List[Path], settings: ReaderSettings, encoding: str,
         fail(str(e))
 
 
-def _file_readings(corpora: list) -> Iterator[Tuple[Any, Path, Reading]]:
+def _files(corpora: list) -> Iterator[Tuple[Any, Path]]:
+    for corpus in corpora:
+        for path in corpus.files():
+            yield corpus, path
+
+
+def _stream(corpus: Any, path: Path,
+            on_problem: Optional[Callable[[Problem], None]] = None) -> Iterator[Reading]:
+    """The document units of one file as the corpus streams them (one unit in memory at a
+    time); a format error (strict mode) or undecodable bytes end the command with one line."""
     from .pipeline import decode_error
 
-    for corpus in corpora:
-        files = iter(corpus.file_readings())
-        while True:
-            try:
-                yield corpus, *next(files)
-            except StopIteration:
-                break
-            except PretaggedFormatError as e:
-                fail(str(e))
-            except UnicodeDecodeError as e:
-                fail(decode_error(corpus.path, corpus.encoding, e))
+    units = corpus.stream(path, on_problem)
+    while True:
+        try:
+            unit = next(units)
+        except StopIteration:
+            return
+        except PretaggedFormatError as e:
+            fail(str(e))
+        except UnicodeDecodeError as e:
+            fail(decode_error(path, corpus.encoding, e))
+        yield unit
+
+
+def _counted(counts: Any) -> str:
+    """Words and whitespace tokens apart, as every writer's `Counts` has them."""
+    return (f"{counts.docs:,} docs, {counts.sentences:,} sentences, {counts.words:,} words, "
+            f"{counts.whitespace:,} whitespace tokens")
 
 
 @app.command()
@@ -195,13 +211,14 @@ def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
 
     nlp = _build_nlp(job.settings)
     problems: Counter = Counter()
-    tokens = 0
+
+    def count(problem: Problem) -> None:
+        problems[problem.kind] += 1
 
     def docs() -> Iterator:
-        for corpus, _path, reading in _file_readings(corpora):
-            problems.update(p.kind for p in reading.problems)
-            for part in corpus.split(reading):
-                part.problems = []  # counted once per file above
+        for corpus, path in _files(corpora):
+            for part in _stream(corpus, path, count):
+                part.problems = []  # counted above, as they are read
                 yield nlp.tokenizer.doc_from_reading(part)
 
     start = time.perf_counter()
@@ -210,9 +227,7 @@ def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
         bar = tqdm(unit=" tokens", unit_scale=True, desc="convert", leave=False)
 
         def counted(stream: Iterable) -> Iterator:
-            nonlocal tokens
             for doc in stream:
-                tokens += len(doc)
                 bar.update(len(doc))
                 yield doc
 
@@ -221,8 +236,8 @@ def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
         summary = WRITERS[job.to](counted(stream), output, **options)
         bar.close()
     elapsed = time.perf_counter() - start
-    msg.good(f"wrote {output}: {summary.docs:,} docs, {summary.sentences:,} sentences, "
-             f"{summary.tokens:,} tokens ({tokens / max(elapsed, 1e-9):,.0f} tokens/s)")
+    msg.good(f"wrote {output}: {_counted(summary)} "
+             f"({summary.words / max(elapsed, 1e-9):,.0f} words/s)")
     _print_problems(problems)
 
 
@@ -250,7 +265,7 @@ def _convert_on_dask(inputs: List[Path], output: Path, job: Any, *,
         if not bars:
             bars.append(tqdm(unit=" tokens", unit_scale=True, desc="convert (dask)",
                              leave=False))
-        bars[0].update(result.get("tokens", 0))
+        bars[0].update(result.get("words", 0) + result.get("whitespace", 0))
 
     try:
         manifest = distributed.convert(inputs, output, job, chunk_bytes=size,
@@ -264,8 +279,9 @@ def _convert_on_dask(inputs: List[Path], output: Path, job: Any, *,
         bar.close()
     t, engine = manifest["totals"], manifest["engine"]
     msg.good(f"wrote {output}: {t['shards']} shard(s) and {distributed.MANIFEST}, "
-             f"{t['docs']:,} docs, {t['sentences']:,} sentences, {t['tokens']:,} tokens "
-             f"({t['tokens_per_second']:,} tokens/s on {engine['workers']} dask worker(s): "
+             f"{t['docs']:,} docs, {t['sentences']:,} sentences, {t['words']:,} words, "
+             f"{t['whitespace']:,} whitespace tokens "
+             f"({t['words_per_second']:,} words/s on {engine['workers']} dask worker(s): "
              f"{t['seconds']:.1f} s, after {t['cluster_start_seconds']:.1f} s to start or "
              "reach the cluster)")
     _print_problems(Counter(t["problems"]))
@@ -289,14 +305,17 @@ def validate(reader: ReaderOptions, inputs: List[Path] = INPUTS) -> None:
     """
     corpora = _corpora(inputs, reader.settings("warn"), reader.encoding)
     problems: Counter = Counter()
-    files = tokens = 0
-    for _corpus, _path, reading in _file_readings(corpora):
+    files = words = 0
+
+    def report(problem: Problem) -> None:
+        typer.echo(str(problem))
+        problems[problem.kind] += 1
+
+    for corpus, path in _files(corpora):
         files += 1
-        tokens += sum(tag != SPACE_TAG for tag in reading.tags)
-        for problem in reading.problems:
-            typer.echo(str(problem))
-            problems[problem.kind] += 1
-    msg.info(f"{files} file(s), {tokens:,} tokens")
+        for unit in _stream(corpus, path, report):
+            words += len(unit) - count_whitespace(unit)
+    msg.info(f"{files} file(s), {words:,} words")
     _print_problems(problems)
     if problems:
         raise typer.Exit(1)
@@ -311,43 +330,61 @@ def stats(
     png: Optional[Path] = typer.Option(None, "--png",
                                        help="Draw the tag distribution here (needs matplotlib)"),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the figures"),
+    doc_per: str = typer.Option(
+        "line", "--doc-per", help="line | file | article: the Docs counted in, as convert "
+        "makes them (a word rule may look at the next word, across lines only within a "
+        "Doc); line and article stream, file holds each file"),
 ) -> None:
-    """Tokens, types, tag and UPOS distributions, unknown tags, compounds, entities.
+    """Words, whitespace tokens, types, tag and UPOS distributions (of the words), unknown
+    tags, compounds, entities.
 
     Example: python -m spacy_pretagged stats seeds/ --png tags.png
     """
+    from spacy.attrs import ORTH, POS, TAG
+
     from . import tagsets
+    from .export.arrays import whitespace_mask
 
     settings = reader.settings("warn")
-    corpora = _corpora(inputs, settings, reader.encoding, doc_per="file")
+    corpora = _corpora(inputs, settings, reader.encoding, doc_per=doc_per)
     nlp = _build_nlp(settings)
     known = tagsets.load(settings.tagset).tags
-    tags: Counter = Counter()
-    pos: Counter = Counter()
+    tag_ids: Counter = Counter()
+    pos_ids: Counter = Counter()
     types: set = set()
     compounds: Counter = Counter()
     entities: Counter = Counter()
     problems: Counter = Counter()
+    whitespace = 0
+
+    def count(problem: Problem) -> None:
+        problems[problem.kind] += 1
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        for _corpus, _path, reading in _file_readings(corpora):
-            problems.update(p.kind for p in reading.problems)
-            reading.problems = []
-            doc = nlp(nlp.tokenizer.doc_from_reading(reading))
-            for t in doc:
-                if t.tag_ != SPACE_TAG:
-                    tags[t.tag_] += 1
-                    pos[t.pos_] += 1
-                    types.add(t.text)
-            compounds.update(s.label_ for s in doc.spans.get("compounds", []))
-            entities.update(e.label_ for e in doc.ents)
+        for corpus, path in _files(corpora):
+            for unit in _stream(corpus, path, count):
+                unit.problems = []
+                doc = nlp(nlp.tokenizer.doc_from_reading(unit))
+                word = ~whitespace_mask(doc)
+                whitespace += len(doc) - int(word.sum())
+                cols = doc.to_array([ORTH, TAG, POS])[word]
+                tag_ids.update(cols[:, 1].tolist())
+                pos_ids.update(cols[:, 2].tolist())
+                types.update(cols[:, 0].tolist())
+                compounds.update(s.label_ for s in doc.spans.get("compounds", []))
+                entities.update(e.label_ for e in doc.ents)
+    strings = nlp.vocab.strings
+    tags = Counter({strings[key]: n for key, n in tag_ids.items()})
+    pos = Counter({strings[key]: n for key, n in pos_ids.items()})
     figures = {
-        "tokens": sum(tags.values()), "types": len(types),
+        "words": sum(tags.values()), "whitespace": whitespace, "types": len(types),
         "tags": dict(tags.most_common()), "pos": dict(pos.most_common()),
         "unknown_tags": {t: n for t, n in tags.most_common() if t not in known},
         "compounds": dict(compounds), "entities": dict(entities), "problems": dict(problems),
     }
-    msg.info(f"{figures['tokens']:,} tokens, {figures['types']:,} types, {len(tags)} tags")
+    msg.info(f"{figures['words']:,} words, {whitespace:,} whitespace tokens, "
+             f"{figures['types']:,} types, {len(tags)} tags")
     msg.table(tags.most_common(top), header=("tag", "count"), divider=True)
     msg.table(pos.most_common(top), header=("UPOS", "count"), divider=True)
     for name in ("unknown_tags", "compounds", "entities", "problems"):
@@ -369,7 +406,7 @@ def _plot(counts, path: Path) -> None:
         fail("--png needs matplotlib: pip install 'spacy-pretagged[plot]'")
     fig, ax = plt.subplots(figsize=(max(6, len(counts) * 0.4), 4))
     ax.bar([t for t, _ in counts], [n for _, n in counts])
-    ax.set_ylabel("tokens")
+    ax.set_ylabel("words")
     ax.set_title("tag distribution")
     ax.tick_params(axis="x", rotation=60)
     fig.tight_layout()

@@ -20,11 +20,11 @@ from spacy.util import registry
 
 from . import tagsets
 from .entities import PretaggedEntities
-from .formats import SPACE_TAG, ReaderSettings, Reading
+from .formats import Problem, ReaderSettings, Reading
+from .formats.stream import DOC_PER, Units, decoded_blocks, has_words, unit_ranges
 from .mapper import PretaggedTagMapper
 from .tokenizer import doc_from_lists
 
-DOC_PER = ("line", "file", "article")
 #: The rule components that annotate the reference Docs, by factory name, in the order they
 #: run; the pipeline's own are used when it has them (their config applies), else these.
 ANNOTATORS: Tuple[str, ...] = ("pretagged_tag_mapper", "pretagged_entities", "sentencizer")
@@ -63,43 +63,34 @@ class PretaggedCorpus:
         return sorted(p for p in self.path.rglob("*") if p.is_file() and
                       not p.name.startswith("."))
 
-    def file_readings(self) -> Iterator[Tuple[Path, Reading]]:
-        """Each file, read whole (its problems name the file)."""
-        for path in self.files():
-            with path.open(encoding=self.encoding, newline="") as f:
-                yield path, self.reader.read(f.read(), source=str(path))
+    def stream(self, path: Union[str, Path],
+               on_problem: Optional[Callable[[Problem], None]] = None) -> Iterator[Reading]:
+        """The document units of one file, each yielded as soon as the file has been read
+        past it: memory holds one unit (`doc_per="file"`: the file), never the whole file
+        for `line` and `article` (formats/stream.py). Each unit carries the problems of its
+        lines; `on_problem` gets every problem of the file, also those of lines in no unit,
+        in file order. Problems name the file and its real line numbers; undecodable bytes
+        raise `FileDecodeError` (a UnicodeDecodeError with the position in the file)."""
+        with Path(path).open("rb") as f:
+            pieces = decoded_blocks(f, self.encoding)
+            lines = self.reader.stream(pieces, source=str(path))
+            yield from Units(self.doc_per, on_problem)(lines)
 
-    def readings(self) -> Iterator[Reading]:
-        """One Reading per document unit, in file order."""
-        for _, reading in self.file_readings():
-            yield from self.split(reading)
+    def readings(self, on_problem: Optional[Callable[[Problem], None]] = None
+                 ) -> Iterator[Reading]:
+        """One Reading per document unit, in file order (`stream` over `files()`)."""
+        for path in self.files():
+            yield from self.stream(path, on_problem)
 
     def split(self, reading: Reading) -> Iterator[Reading]:
-        """The document units of a file's Reading (`doc_per`); units without words are
-        skipped (blank lines)."""
-        units = [(start, end) for start, end in self.units(reading)
-                 if any(tag != SPACE_TAG for tag in reading.tags[start:end])]
-        yield from reading.split(units)
+        """The document units of a file's Reading read whole (`doc_per`); units without words
+        are skipped (blank lines). What `stream` gives while it reads, by definition."""
+        yield from reading.split([(start, end) for start, end in self.units(reading)
+                                  if has_words(reading, start, end)])
 
     def units(self, reading: Reading) -> List[Tuple[int, int]]:
-        if self.doc_per == "file":
-            return [(0, len(reading))]
-        lines = reading.line_ranges()
-        if self.doc_per == "line":
-            return lines
-        # Articles: PKU ids are date-page-article-paragraph; lines without an id belong to
-        # the article before them.
-        article = {i: pid.rsplit("-", 1)[0] for i, pid, _ in reading.ids}
-        units: List[Tuple[int, int]] = []
-        current = None
-        for start, end in lines:
-            key = article.get(start, current)
-            if units and key == current:
-                units[-1] = (units[-1][0], end)
-            else:
-                units.append((start, end))
-            current = key
-        return units
+        """[start, end) of the document units of a whole file's Reading (`unit_ranges`)."""
+        return unit_ranges(reading, self.doc_per)
 
     def annotators(self, nlp: Language) -> List[Callable[[Doc], Doc]]:
         """The pipeline's own rule components (by factory name), so that what its config says

@@ -17,7 +17,7 @@ from spacy.util import load_config, load_model_from_config
 
 from .corpus import DOC_PER, PretaggedCorpus
 from .export import WRITERS
-from .formats import ReaderSettings
+from .formats import FileDecodeError, ReaderSettings
 
 #: The rule components a built pipeline runs after the tokenizer, in order.
 COMPONENTS = ("pretagged_tag_mapper", "pretagged_entities", "sentencizer")
@@ -90,6 +90,9 @@ class Conversion:
 
 def decode_error(source: object, encoding: str, error: UnicodeDecodeError,
                  offset: int = 0) -> str:
-    """The one-line reason a file does not decode, with the encodings to try."""
+    """The one-line reason a file does not decode, with the encodings to try. `offset`:
+    where the decoded bytes began in the file (a `FileDecodeError` knows it itself)."""
+    if isinstance(error, FileDecodeError):
+        offset += error.offset
     return (f"{source}: not {encoding} ({error.reason} at byte {offset + error.start}); try "
             "the encoding gb18030 (GBK/GB2312 files) or utf-8-sig")

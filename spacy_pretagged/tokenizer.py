@@ -15,6 +15,7 @@ else. Only paths are accepted: a pkuseg model *name* downloads (P14).
 from __future__ import annotations
 
 import warnings
+from collections import deque
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
@@ -28,7 +29,7 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 from . import doc_keys, segmenter, tagsets
-from .formats import ReaderSettings, Reading
+from .formats import ReaderSettings, Reading, decoded_blocks
 from .serialize import PartsSerializable
 
 _NO_MODEL = ("untagged='segment' needs a spacy-pkuseg model to segment text without tags, and "
@@ -109,11 +110,14 @@ class PretaggedTokenizer(PartsSerializable):
         return self.doc_from_reading(self.reader.read(text))
 
     def read_file(self, path: Union[str, Path], encoding: str = "utf-8") -> Doc:
-        """A Doc from a file; problems name the file. `newline=""` keeps `\\r\\n` and lone
-        `\\r` as they are: they are text, and line numbers count them as the reader does."""
-        with open(path, encoding=encoding, newline="") as f:
-            text = f.read()
-        return self.doc_from_reading(self.reader.read(text, source=str(path)))
+        """A Doc of a whole file, read as the corpus streams files (`formats.stream`: the
+        bytes decoded block by block, `\\r\\n` and lone `\\r` kept as the text they are);
+        problems name the file, undecodable bytes raise `FileDecodeError` with their
+        position in the file."""
+        with open(path, "rb") as f:
+            lines = self.reader.stream(decoded_blocks(f, encoding), source=str(path))
+            reading = deque(lines, maxlen=1)[0]
+        return self.doc_from_reading(reading)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:

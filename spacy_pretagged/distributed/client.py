@@ -164,13 +164,19 @@ def convert(
     return manifest
 
 
+#: What a shard, a file and the totals count: the writers' `Counts` (words and whitespace
+#: tokens apart, as every summary has them).
+COUNTED = ("docs", "sentences", "words", "whitespace")
+
+
 def _manifest(chunks: List[Chunk], results: Dict[int, Dict[str, Any]],
               first_lines: Dict[int, int], job: Conversion, chunk_bytes: int,
               scheduler: Optional[str], workers: Dict[str, int],
               timing: tuple) -> Dict[str, Any]:
     shards = []
     files: Dict[str, Dict[str, Any]] = {}
-    totals: Dict[str, Any] = {"shards": 0, "docs": 0, "sentences": 0, "tokens": 0}
+    totals: Dict[str, Any] = {"shards": 0, "docs": 0, "sentences": 0, "words": 0,
+                              "whitespace": 0}
     problems_total: Counter = Counter()
     for chunk in chunks:
         r = results[chunk.number]
@@ -183,15 +189,16 @@ def _manifest(chunks: List[Chunk], results: Dict[int, Dict[str, Any]],
             "shard": chunk.name + EXTENSIONS[job.to], "source": chunk.source,
             "chunk": chunk.chunk, "bytes": [chunk.start, chunk.end], "first_line": first,
             "lines": r["lines"], "docs": r["docs"], "sentences": r["sentences"],
-            "tokens": r["tokens"], "problems": dict(by_kind.most_common()),
+            "words": r["words"], "whitespace": r["whitespace"],
+            "problems": dict(by_kind.most_common()),
             "problem_list": problems, "seconds": r["seconds"],
         })
         f = files.setdefault(chunk.source, {"shards": [], "bytes": 0, "docs": 0,
-                                            "sentences": 0, "tokens": 0, "problems": Counter(),
-                                            "problem_list": []})
+                                            "sentences": 0, "words": 0, "whitespace": 0,
+                                            "problems": Counter(), "problem_list": []})
         f["shards"].append(shards[-1]["shard"])
         f["bytes"] = chunk.end
-        for key in ("docs", "sentences", "tokens"):
+        for key in COUNTED:
             f[key] += r[key]
             totals[key] += r[key]
         f["problems"].update(by_kind)
@@ -201,10 +208,10 @@ def _manifest(chunks: List[Chunk], results: Dict[int, Dict[str, Any]],
     for f in files.values():
         f["problems"] = dict(f["problems"].most_common())
     totals["problems"] = dict(problems_total.most_common())
-    # Conversion time from the first task submitted to the last result (what tokens/s is
+    # Conversion time from the first task submitted to the last result (what words/s is
     # measured on), and the time it took to start or reach the cluster before it.
     totals["seconds"] = round(timing[1], 3)
-    totals["tokens_per_second"] = round(totals["tokens"] / max(timing[1], 1e-9))
+    totals["words_per_second"] = round(totals["words"] / max(timing[1], 1e-9))
     totals["cluster_start_seconds"] = round(timing[0], 3)
     return {
         "version": __version__,

@@ -100,6 +100,6 @@ def convert_chunk(chunk: Chunk, job: Conversion, output: str) -> Dict[str, Any]:
     finally:
         if tmp.exists():
             tmp.unlink()
-    result.update(docs=counts.docs, sentences=counts.sentences, tokens=counts.tokens,
-                  seconds=round(time.perf_counter() - began, 3))
+    result.update(docs=counts.docs, sentences=counts.sentences, words=counts.words,
+                  whitespace=counts.whitespace, seconds=round(time.perf_counter() - began, 3))
     return result

@@ -59,11 +59,15 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from operator import add
 from typing import Any, Callable, Dict, List, Optional, Set, TextIO, Tuple
 
-from spacy.tokens import Doc, Span, Token
+import numpy
+from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.tokens import Doc, MorphAnalysis, Span, Token
 
 from ..formats import SPACE_TAG
+from .arrays import Counts, StringCache, Tally, sentence_starts, whitespace_mask
 
 #: UD's escapes for SpacesAfter / SpacesBefore / SpacesInToken values.
 UD_ESCAPES = {" ": "\\s", "\t": "\\t", "\r": "\\r", "\n": "\\n", "|": "\\p", "\\": "\\\\"}
@@ -117,11 +121,23 @@ def _tag(text: str) -> str:
     return "_".join(text.split()) or "_"
 
 
+#: The columns the writer reads, in one `to_array` per Doc.
+_COLUMNS = [ORTH, SPACY, LEMMA, POS, TAG, MORPH, SENT_START, IS_SPACE]
+_ORTH, _SPACY, _LEMMA, _POS, _TAG, _MORPH, _SENT_START = range(7)
+_WS = ("", " ")
+
+
 class ConlluWriter:
     """Writes Docs to an open text stream (open files with `newline=""`: UD wants LF only).
 
-    State is what makes ids unique within one output: the Doc count and the ids used.
-    `docs`, `sentences`, `tokens` count what went through (sentences and tokens as written).
+    State is what makes ids unique within one output: the Doc count and the ids used; and
+    the string caches, so that each distinct word, lemma, tag and feature string is
+    escaped once per output. `counts` counts what went through (`arrays.Counts`).
+
+    Each Doc is read as columns (`doc.to_array`) and written with string joins; no Token
+    object is made, except for the heads of a parsed Doc. The output is that of the
+    per-token definition in the module docstring, byte for byte (tests/export/legacy.py
+    keeps that definition as code, and test_same_output.py compares).
     """
 
     def __init__(
@@ -138,8 +154,18 @@ class ConlluWriter:
         self.doc_id = doc_id
         self.newdoc = newdoc
         self.nfc = nfc
-        self.docs = self.sentences = self.tokens = 0
+        self._tally = Tally()
         self._ids: Set[str] = set()
+        self._caches: Optional[_Caches] = None
+        self._numbers: List[str] = ["0\t"]  # "k\t": the ID column and its tab
+
+    @property
+    def docs(self) -> int:
+        return self._tally.docs
+
+    @property
+    def counts(self) -> Counts:
+        return self._tally.counts
 
     def _next_id(self, doc: Doc) -> str:
         raw = self.doc_id(doc, self.docs) if self.doc_id else f"{self.doc_id_prefix}{self.docs}"
@@ -151,71 +177,125 @@ class ConlluWriter:
         return doc_id
 
     def write(self, doc: Doc) -> Tuple[int, int]:
-        """Write one Doc; returns (sentences, tokens) written for it."""
-        self.docs += 1
-        before, after, last = _spaces(doc)
-        if last is None:
+        """Write one Doc; returns (sentences, words) written for it."""
+        n = len(doc)
+        if not n:
+            self._tally.add(doc)
+            return 0, 0
+        cols = doc.to_array(_COLUMNS)
+        space = whitespace_mask(doc, cols[:, [7, _POS, _TAG]])
+        starts = sentence_starts(doc, cols[:, _SENT_START])
+        self._tally.add(doc, space, starts)
+        words = numpy.flatnonzero(~space)
+        if not len(words):
             return 0, 0
         doc_id = self._next_id(doc)
-        parsed = doc.has_annotation("DEP")
-        n_sents = n_tokens = 0
-        for sent in sentences(doc):
-            words = [t for t in sent if not is_whitespace_token(t)]
-            if not words:
-                continue
-            n_sents += 1
-            ids = {t.i: k for k, t in enumerate(words, 1)}
-            lines = [f"# newdoc id = {doc_id}"] if self.newdoc and n_sents == 1 else []
-            lines.append(f"# sent_id = {doc_id}-{n_sents}")
-            text: List[str] = []
-            rows: List[str] = []
-            for k, t in enumerate(words):
-                form = _form(t.text)
-                ws = after[t.i]
-                text.append(form + (" " if ws and k + 1 < len(words) else ""))
-                misc = []
-                if t.i == words[0].i and n_sents == 1 and before:
-                    misc.append("SpacesBefore=" + escape_spaces(before))
-                if form != t.text:
-                    misc.append("SpacesInToken=" + escape_spaces(t.text))
-                if t.i == last:
-                    if ws:
-                        misc.append("SpacesAfter=" + escape_spaces(ws))
-                elif not ws:
-                    misc.append("SpaceAfter=No")
-                elif ws != " ":
-                    misc.append("SpacesAfter=" + escape_spaces(ws))
-                head, dep = _head(t, ids) if parsed else ("_", "_")
-                rows.append("\t".join((
-                    str(ids[t.i]), form, _form(t.lemma_) or "_", _tag(t.pos_), _tag(t.tag_),
-                    _tag(str(t.morph)), head, dep, "_", "|".join(misc) or "_",
-                )))
-            lines.append("# text = " + "".join(text))
-            lines.extend(rows)
-            block = "\n".join(lines) + "\n\n"
-            self.out.write(unicodedata.normalize("NFC", block) if self.nfc else block)
-            n_tokens += len(words)
-        self.sentences += n_sents
-        self.tokens += n_tokens
-        return n_sents, n_tokens
+        c = self._caches
+        if c is None or c.vocab is not doc.vocab:
+            c = self._caches = _Caches(doc.vocab)
 
+        orth = cols[words, _ORTH].tolist()
+        forms = list(map(c.form.__getitem__, orth))
+        after = list(map(_WS.__getitem__, cols[words, _SPACY].tolist()))
+        before = ""
+        gaps = numpy.flatnonzero(space)
+        if len(gaps):  # whitespace tokens: their text goes to the word before them
+            prev = (numpy.searchsorted(words, gaps) - 1).tolist()
+            for p, i in zip(prev, gaps.tolist()):
+                text = c.text[int(cols[i, _ORTH])] + _WS[int(cols[i, _SPACY])]
+                if p < 0:
+                    before += text
+                else:
+                    after[p] += text
 
-def _spaces(doc: Doc) -> Tuple[str, Dict[int, str], Optional[int]]:
-    """Whitespace before the first word, whitespace after each word (its own plus following
-    whitespace tokens, across sentence boundaries), and the index of the last word."""
-    before = ""
-    after: Dict[int, str] = {}
-    prev: Optional[int] = None
-    for t in doc:
-        if is_whitespace_token(t):
-            if prev is None:
-                before += t.text_with_ws
-            else:
-                after[prev] += t.text_with_ws
+        misc = list(map(c.after.__getitem__, after))
+        misc[-1] = "SpacesAfter=" + escape_spaces(after[-1]) if after[-1] else "_"
+        in_token = list(map(c.in_token.__getitem__, orth))
+        if any(in_token):
+            for k, value in enumerate(in_token):
+                if value:
+                    misc[k] = value if misc[k] == "_" else f"{value}|{misc[k]}"
+        if before:
+            value = "SpacesBefore=" + escape_spaces(before)
+            misc[0] = value if misc[0] == "_" else f"{value}|{misc[0]}"
+
+        if doc.has_annotation("DEP"):
+            heads = self._heads(doc, words.tolist(), starts)
         else:
-            after[t.i] = t.whitespace_
-            prev = t.i
-    return before, after, prev
+            heads = ["_\t_"] * len(words)
+        bodies = [f"{form}\t{lemma}\t{upos}\t{xpos}\t{feats}\t{head}\t_\t{m}"
+                  for form, lemma, upos, xpos, feats, head, m in zip(
+                      forms, map(c.lemma.__getitem__, cols[words, _LEMMA].tolist()),
+                      map(c.pos.__getitem__, cols[words, _POS].tolist()),
+                      map(c.tag.__getitem__, cols[words, _TAG].tolist()),
+                      map(c.morph.__getitem__, cols[words, _MORPH].tolist()),
+                      heads, misc)]
+        spaced = [form + " " if a else form for form, a in zip(forms, after)]
+
+        bounds = numpy.searchsorted(words, starts + [n]).tolist()
+        numbers = self._numbers
+        longest = max(b - a for a, b in zip(bounds, bounds[1:]))
+        if longest >= len(numbers):
+            numbers += [f"{k}\t" for k in range(len(numbers), longest + 1)]
+        blocks: List[str] = []
+        n_sents = 0
+        for a, b in zip(bounds, bounds[1:]):
+            if a == b:
+                continue  # whitespace tokens only: not written
+            n_sents += 1
+            if self.newdoc and n_sents == 1:
+                blocks.append(f"# newdoc id = {doc_id}\n")
+            blocks.append(f"# sent_id = {doc_id}-{n_sents}\n# text = ")
+            blocks.append("".join(spaced[a:b - 1]))
+            blocks.append(forms[b - 1])
+            blocks.append("\n")
+            blocks.append("\n".join(map(add, numbers[1:b - a + 1], bodies[a:b])))
+            blocks.append("\n\n")
+        text = "".join(blocks)
+        # NFC per Doc rather than per sentence: a block ends with a line break, which no
+        # character composes with, so normalising the whole is the same as each part.
+        self.out.write(unicodedata.normalize("NFC", text) if self.nfc else text)
+        return n_sents, len(words)
+
+    @staticmethod
+    def _heads(doc: Doc, words: List[int], starts: List[int]) -> List[str]:
+        """HEAD and DEPREL of each word of a parsed Doc (a Token per word: parses are the
+        rare case, and the head climb needs the tree)."""
+        out: List[str] = []
+        bounds = numpy.searchsorted(words, starts + [len(doc)]).tolist()
+        for a, b in zip(bounds, bounds[1:]):
+            ids = {i: k for k, i in enumerate(words[a:b], 1)}
+            for i in words[a:b]:
+                out.append("\t".join(_head(doc[i], ids)))
+        return out
+
+
+class _Caches:
+    """The column strings of one vocab, each made once per output (arrays.StringCache)."""
+
+    def __init__(self, vocab: Any):
+        strings = vocab.strings.__getitem__
+        self.vocab = vocab
+        self.text = StringCache(strings, str)
+        self.form = StringCache(strings, _form)
+        #: SpacesInToken of a word whose FORM is not its text, "" for the others.
+        self.in_token = StringCache(strings, lambda text: "" if _form(text) == text
+                                    else "SpacesInToken=" + escape_spaces(text))
+        self.lemma = StringCache(strings, lambda text: _form(text) or "_")
+        self.pos = StringCache(strings, _tag)
+        self.tag = StringCache(strings, _tag)
+        self.morph = StringCache(lambda key: str(MorphAnalysis.from_id(vocab, key)), _tag)
+        #: The whitespace after a word that is not a Doc's last → its MISC.
+        self.after: Dict[str, str] = _AfterMisc()
+
+
+class _AfterMisc(Dict[str, str]):
+    def __init__(self) -> None:
+        super().__init__({"": "SpaceAfter=No", " ": "_"})
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = "SpacesAfter=" + escape_spaces(key)
+        return value
 
 
 def _head(token: Token, ids: Dict[int, int]) -> Tuple[str, str]:

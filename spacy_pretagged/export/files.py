@@ -1,33 +1,26 @@
 """Writing a stream of Docs to a file: DocBin (`.spacy`), CoNLL-U, JSONL, pre-tagged text.
 
 Every writer takes an iterable of Docs and writes as it goes, so `nlp.pipe(...)` over a corpus
-never needs all Docs in memory; each returns `Counts(docs, sentences, tokens)`. `WRITERS` maps
+never needs all Docs in memory; each returns `Counts(docs, sentences, words, whitespace)`,
+counted the same way whatever the format (arrays.py). `WRITERS` maps
 the format names a CLI offers to the functions. Files are UTF-8 and opened with `newline=""`:
 what we write is what lands on disk (CoNLL-U wants LF; pre-tagged text keeps the Docs' own
 `\\r\\n`).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Callable, Dict, Iterable, NamedTuple, Optional, Union
+from typing import Callable, Dict, Iterable, Optional, Union
 
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 
-from .conllu import ConlluWriter, DocId, sentences
+from .arrays import Counts, Tally
+from .conllu import ConlluWriter, DocId
+from .docbin import DocBinWriter
+from .jsonl import JsonLines
 from .pretagged import to_pretagged
 
 PathLike = Union[str, Path]
-
-
-class Counts(NamedTuple):
-    """What a writer wrote. For CoNLL-U, sentences and tokens as written (no whitespace
-    tokens, no whitespace-only sentences); elsewhere `doc.sents` (a Doc without sentence
-    boundaries counts as one) and all tokens."""
-
-    docs: int
-    sentences: int
-    tokens: int
 
 
 def _open(path: PathLike):
@@ -47,51 +40,53 @@ def write_docbin(
     entities), span groups (`title`, `compounds`), and with `store_user_data` our user data
     (paragraph ids, lenient-mode problems, `token._.pinyin`).
 
-    A `.spacy` file is one serialized DocBin, which holds compact token arrays (not Docs) until
-    it is written. For corpora too big for that, `shard_size=N` makes `path` a directory with
-    one `NNNNNN.spacy` per N Docs, written as they fill; spaCy's `Corpus` (and so
-    `spacy train`) reads such a directory as one corpus.
+    The file is what `DocBin(store_user_data=...)` + `to_disk` writes, byte for byte, but
+    written by `DocBinWriter` (docbin.py): the token table waits in a compressed temporary
+    file beside `path`, not in memory, so a file of any size is written in flat memory.
+    `shard_size=N` makes `path` a directory with one `NNNNNN.spacy` per N Docs instead,
+    written as they fill; spaCy's `Corpus` (and so `spacy train`) reads such a directory as
+    one corpus.
     """
     path = Path(path)
     if shard_size is not None:
         if shard_size < 1:
             raise ValueError("shard_size must be at least 1")
         path.mkdir(parents=True, exist_ok=True)
-    n_docs = n_sents = n_tokens = n_shards = 0
-    bin_ = DocBin(store_user_data=store_user_data)
-
-    def flush(target: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        bin_.to_disk(target)
-
-    for doc in docs:
-        bin_.add(doc)
-        n_docs += 1
-        n_sents += len(sentences(doc))
-        n_tokens += len(doc)
-        if shard_size is not None and len(bin_) == shard_size:
-            flush(path / f"{n_shards:06d}.spacy")
-            n_shards += 1
-            bin_ = DocBin(store_user_data=store_user_data)
-    if shard_size is None:
-        flush(path)
-    elif len(bin_) or not n_shards:
-        flush(path / f"{n_shards:06d}.spacy")
-    return Counts(n_docs, n_sents, n_tokens)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    spool = path if shard_size is not None else path.parent
+    tally = Tally()
+    n_shards = 0
+    bin_ = DocBinWriter(store_user_data=store_user_data, spool_dir=spool)
+    try:
+        for doc in docs:
+            bin_.add(doc)
+            tally.add(doc)
+            if shard_size is not None and len(bin_) == shard_size:
+                bin_.write(path / f"{n_shards:06d}.spacy")
+                n_shards += 1
+                bin_ = DocBinWriter(store_user_data=store_user_data, spool_dir=spool)
+        if shard_size is None:
+            bin_.write(path)
+        elif len(bin_) or not n_shards:
+            bin_.write(path / f"{n_shards:06d}.spacy")
+    finally:
+        bin_.close()
+    return tally.counts
 
 
 def write_jsonl(docs: Iterable[Doc], path: PathLike) -> Counts:
     """One `doc.to_json()` per line, `ensure_ascii=False` (Chinese stays readable). JSON
     escapes line breaks inside strings, so a line is a Doc (split on `\\n`, not with
-    `str.splitlines()`, which also breaks at a raw U+2028)."""
-    n_docs = n_sents = n_tokens = 0
+    `str.splitlines()`, which also breaks at a raw U+2028). Written from the Doc's columns
+    (`JsonLines`): the same text as `json.dumps(doc.to_json(), ensure_ascii=False)`."""
+    tally = Tally()
+    lines = JsonLines()
     with _open(path) as f:
         for doc in docs:
-            f.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
-            n_docs += 1
-            n_sents += len(sentences(doc))
-            n_tokens += len(doc)
-    return Counts(n_docs, n_sents, n_tokens)
+            f.write(lines(doc))
+            tally.add(doc)
+    return tally.counts
 
 
 def write_conllu(
@@ -109,7 +104,7 @@ def write_conllu(
                               nfc=nfc)
         for doc in docs:
             writer.write(doc)
-    return Counts(writer.docs, writer.sentences, writer.tokens)
+    return writer.counts
 
 
 def write_pretagged(
@@ -122,7 +117,7 @@ def write_pretagged(
     """`word/tag` text via `to_pretagged`, Docs one after another. Between two Docs a `\\n`
     is added only if the first does not end with a line break, so a single Doc is written
     exactly as `to_pretagged` gives it (the seed comes back byte for byte)."""
-    n_docs = n_sents = n_tokens = 0
+    tally = Tally()
     last = "\n"  # last character written; nothing written counts as a line end
     with _open(path) as f:
         for doc in docs:
@@ -133,10 +128,8 @@ def write_pretagged(
                     f.write("\n")
                 f.write(text)
                 last = text[-1]
-            n_docs += 1
-            n_sents += len(sentences(doc))
-            n_tokens += len(doc)
-    return Counts(n_docs, n_sents, n_tokens)
+            tally.add(doc)
+    return tally.counts
 
 
 Writer = Callable[..., Counts]

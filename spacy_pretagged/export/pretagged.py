@@ -1,14 +1,19 @@
 """A Doc back to pre-tagged text: what the tokenizer put on the Doc, handed to the pure
-writer (`formats.write_tokens`). It lives with the exports because it reads Doc spans,
-`user_data` and extensions; the writer itself knows nothing of spaCy."""
+writer (`formats.write_columns`). It lives with the exports because it reads Doc spans,
+`user_data` and extensions; the writer itself knows nothing of spaCy. The tokens are read
+as columns (`doc.to_array`), not as a Token object each."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
+import numpy
+from spacy.attrs import IDX, ORTH, SPACY, TAG
 from spacy.tokens import Doc
 
 from .. import doc_keys
-from ..formats import write_tokens
+from ..formats.write import write_columns
+
+_WS = ("", " ")
 
 
 def to_pretagged(
@@ -26,16 +31,35 @@ def to_pretagged(
     titles = doc.spans[doc_keys.TITLES] if doc_keys.TITLES in doc.spans else ()
     compounds = doc.spans[doc_keys.COMPOUNDS] if doc_keys.COMPOUNDS in doc.spans else ()
     ids = {i: (pid, tag) for i, pid, tag in doc.user_data.get(doc_keys.IDS_KEY, ())}
-    pinyin = {t.i: t._.pinyin for t in doc if t._.pinyin is not None}
-    return write_tokens(
-        [(t.text, t.whitespace_, t.tag_) for t in doc],
+    cols = doc.to_array([ORTH, SPACY, TAG])
+    strings = doc.vocab.strings.__getitem__
+    return write_columns(
+        list(map(strings, cols[:, 0].tolist())),
+        list(map(_WS.__getitem__, cols[:, 1].tolist())),
+        list(map(strings, cols[:, 2].tolist())),
         format=format,
         separator=separator,
         title_starts={span.start for span in titles},
         title_prefix=title_prefix,
         compounds=[(span.start, span.end, span.label_) for span in compounds],
         ids=ids,
-        pinyin=pinyin,
+        pinyin=_pinyin(doc),
         item_separator=item_separator,
         compound_slash=compound_slash,
     )
+
+
+def _pinyin(doc: Doc) -> Dict[int, str]:
+    """`{i: token._.pinyin}` for the tokens that have one, read where spaCy keeps token
+    extension values (`doc.user_data[("._.", name, token.idx, None)]`) rather than by
+    asking every token."""
+    data: Dict[Any, Any] = doc.user_data  # keys are tuples here, whatever the stubs say
+    values: Dict[int, str] = {
+        key[2]: value for key, value in data.items()
+        if isinstance(key, tuple) and len(key) == 4 and key[0] == "._."
+        and key[1] == doc_keys.PINYIN and key[3] is None and value is not None}
+    if not values:
+        return {}
+    idx = doc.to_array(IDX)
+    return {int(i): values[int(idx[i])] for i in
+            numpy.flatnonzero(numpy.isin(idx, list(values))).tolist()}

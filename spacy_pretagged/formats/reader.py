@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import gc
 import re
-from typing import Any, Callable, Collection, Iterable, List, Optional
+from collections import deque
+from typing import Any, Callable, Collection, Iterable, Iterator, List, Optional, Tuple
 
 from .detect import looks_glued, words_look_glued
 from .glued import (
@@ -51,6 +52,35 @@ _RUNS = re.compile(r"\s+|\S+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: C0 controls other than tab and line breaks, and DEL: never text a tagger meant to write.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def split_lines(pieces: Iterable[str]) -> Iterator[Tuple[str, str]]:
+    """(line, line break) for each line of the text the pieces make when joined; the break
+    is `\\r\\n`, `\\r` or `\\n` (never split between pieces: a `\\r` ending a piece waits
+    for the next), "" for the last line, which is yielded even when empty. A line spread
+    over many pieces is joined once, so time stays linear in the text."""
+    head: List[str] = []  # the start of a line that goes on in the next piece
+    held = ""  # a CR that ended the previous piece
+    for piece in pieces:
+        if held:
+            piece, held = held + piece, ""
+        if piece.endswith("\r"):
+            piece, held = piece[:-1], "\r"
+        pos = 0
+        for m in _LINE_BREAK.finditer(piece):
+            line = piece[pos:m.start()]
+            if head:
+                head.append(line)
+                line = "".join(head)
+                head = []
+            yield line, m.group()
+            pos = m.end()
+        if pos < len(piece):
+            head.append(piece[pos:])
+    if held:
+        yield "".join(head), held
+        head = []
+    yield "".join(head), ""
 
 
 class _Whitespace:
@@ -111,32 +141,40 @@ class Reader:
         return (_rebuild_reader, (sorted(self.tags), self.settings, self.segmenter))
 
     def read(self, text: str, source: Optional[str] = None) -> Reading:
+        """The whole of `text` as one Reading (`stream` over one piece)."""
         # One read allocates a few tuples per token and no reference cycles; with the cyclic
         # collector on, its full collections re-scan all of them again and again while a big
         # text is read, which makes time grow faster than the input. Off for the read only.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._read(text, source)
+            return deque(self.stream((text,), source), maxlen=1)[0]
         finally:
             if enabled:
                 gc.enable()
 
-    def _read(self, text: str, source: Optional[str]) -> Reading:
+    def stream(self, pieces: Iterable[str], source: Optional[str] = None) -> Iterator[Reading]:
+        """Read a text that arrives in pieces (a file, block by block), a line at a time.
+
+        Yields the Reading being built (always the same object) after each line, and once
+        more at the end, when the whitespace the text ends with has become its token. Every
+        token in it when it is yielded is final — what the reader still holds is whitespace
+        text that is not a token yet — so between two lines a consumer may take tokens off
+        its front (`formats.stream` cuts document units so). The tokens are those of
+        `read("".join(pieces))`, with the same line numbers."""
         out = Reading()
         pending = _Whitespace()
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        pos = 0
-        line_no = 1
-        for m in _LINE_BREAK.finditer(text):
-            self._read_line(text[pos:m.start()], line_no, source, out, pending)
-            pending.add(m.group(), line_no, m.start() - pos + 1)
-            pos = m.end()
+        line_no = 0
+        for line, brk in split_lines(pieces):
             line_no += 1
-        self._read_line(text[pos:], line_no, source, out, pending)
+            if line_no == 1 and line.startswith("\ufeff"):
+                line = line[1:]
+            self._read_line(line, line_no, source, out, pending)
+            if brk:
+                pending.add(brk, line_no, len(line) + 1)
+            yield out
         pending.flush(out)
-        return out
+        yield out
 
     def _read_line(self, line: str, line_no: int, source: Optional[str], out: Reading,
                    pending: _Whitespace) -> None:

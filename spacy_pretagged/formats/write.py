@@ -37,8 +37,38 @@ def write_tokens(
     compound_slash: bool = False,
 ) -> str:
     """`tokens` are (text, whitespace, tag); the other arguments are keyed by token index."""
+    texts, spaces, tags = (list(column) for column in zip(*tokens)) if tokens else ([], [], [])
+    return write_columns(texts, spaces, tags, format=format, separator=separator,
+                         title_starts=title_starts, title_prefix=title_prefix,
+                         compounds=compounds, ids=ids, pinyin=pinyin,
+                         item_separator=item_separator, compound_slash=compound_slash)
+
+
+def write_columns(
+    texts: Sequence[str],
+    spaces: Sequence[str],
+    tags: Sequence[str],
+    *,
+    format: str = "concatenated",
+    separator: str = "/",
+    title_starts: AbstractSet[int] = frozenset(),
+    title_prefix: Optional[str] = "#",
+    compounds: Iterable[Tuple[int, int, str]] = (),
+    ids: Mapping[int, Tuple[str, str]] = {},
+    pinyin: Mapping[int, str] = {},
+    item_separator: str = " ",
+    compound_slash: bool = False,
+) -> str:
+    """`write_tokens` with the tokens as three columns (texts, whitespace, tags), as a Doc's
+    arrays give them. Most tokens are `text whitespace / tag` (spaced: `text / tag gap
+    whitespace`), made for all of them at once with string joins; the few that carry
+    anything else (whitespace tokens, titles, brackets, ids, pinyin, the last token) are
+    then written one by one by `_Token`, the one definition of what a token becomes."""
     if format not in WRITE_FORMATS:
         raise ValueError(f"format must be one of {WRITE_FORMATS}, not {format!r}")
+    n = len(texts)
+    if not n:
+        return ""
     spaced = format == "spaced"
     gap = item_separator if spaced else ""
     opens: Counter = Counter()
@@ -47,31 +77,70 @@ def write_tokens(
     for start, end, label in sorted(compounds, key=lambda c: (-c[0], c[1])):
         opens[start] += 1
         closes.setdefault(end - 1, []).append(label)
-    close_mark = "]" + separator if compound_slash else "]"
-    out: List[str] = []
-    n = len(tokens)
-    prefixed = -1  # the title start whose prefix is already written
-    for i, (text, ws, tag) in enumerate(tokens):
-        if i in ids:
-            out.append(f"{ids[i][0]}{separator}{ids[i][1]}{gap}")
+    if spaced:
+        pieces = [f"{text}{separator}{tag}{gap}{ws}"
+                  for text, ws, tag in zip(texts, spaces, tags)]
+    else:
+        pieces = [f"{text}{ws}{separator}{tag}" for text, ws, tag in zip(texts, spaces, tags)]
+    token = _Token(texts, spaces, tags, spaced, separator, gap, title_starts, title_prefix,
+                   opens, closes, ids, pinyin, compound_slash)
+    special = {n - 1}.union(ids, opens, closes, pinyin, title_starts)
+    at = -1
+    try:
+        while True:  # whitespace tokens, found by a C-level scan
+            at = tags.index(SPACE_TAG, at + 1)
+            special.add(at)
+    except ValueError:
+        pass
+    for i in sorted(special):
+        if 0 <= i < n:
+            pieces[i] = token(i)
+    return "".join(pieces)
+
+
+class _Token:
+    """What token i becomes in the output (markup around it included)."""
+
+    def __init__(self, texts, spaces, tags, spaced, separator, gap, title_starts,
+                 title_prefix, opens, closes, ids, pinyin, compound_slash):
+        self.texts, self.spaces, self.tags = texts, spaces, tags
+        self.spaced, self.separator, self.gap = spaced, separator, gap
+        self.title_starts, self.title_prefix = title_starts, title_prefix
+        self.opens, self.closes, self.ids, self.pinyin = opens, closes, ids, pinyin
+        self.close_mark = "]" + separator if compound_slash else "]"
+        self.n = len(texts)
+
+    def _prefix_in_space(self, i: int) -> Tuple[str, bool]:
+        """A whitespace token's text, with the title prefix put in where the title after
+        it begins; and whether it was."""
+        text = self.texts[i]
+        if (self.title_prefix and i + 1 in self.title_starts and i + 1 < self.n
+                and self.tags[i + 1] != SPACE_TAG):
+            # Whitespace after a title's prefix is in the `_SP` token before the title's
+            # first word, behind the line break it follows: the prefix goes between.
+            k = max(text.rfind("\n"), text.rfind("\r")) + 1
+            if k or i == 0:
+                return text[:k] + self.title_prefix + text[k:], True
+        return text, False
+
+    def __call__(self, i: int) -> str:
+        out: List[str] = []
+        sep, text, ws, tag = self.separator, self.texts[i], self.spaces[i], self.tags[i]
+        if i in self.ids:
+            out.append(f"{self.ids[i][0]}{sep}{self.ids[i][1]}{self.gap}")
         if tag == SPACE_TAG:
-            if title_prefix and i + 1 in title_starts and tokens[i + 1][2] != SPACE_TAG:
-                # Whitespace after a title's prefix is in the `_SP` token before the title's
-                # first word, behind the line break it follows: the prefix goes between.
-                k = max(text.rfind("\n"), text.rfind("\r")) + 1
-                if k or i == 0:
-                    text, prefixed = text[:k] + title_prefix + text[k:], i + 1
-            out.append(text + ws)
-            continue
-        if i in title_starts and title_prefix and i != prefixed:
-            out.append(title_prefix)
-        out.append("[" * opens[i])
-        out.append(text if i not in pinyin else f"{text}{{{pinyin[i]}}}")
-        if not spaced:
+            out.append(self._prefix_in_space(i)[0] + ws)
+            return "".join(out)
+        prefixed = i > 0 and self.tags[i - 1] == SPACE_TAG and self._prefix_in_space(i - 1)[1]
+        if i in self.title_starts and self.title_prefix and not prefixed:
+            out.append(self.title_prefix)
+        out.append("[" * self.opens[i])
+        out.append(text if i not in self.pinyin else f"{text}{{{self.pinyin[i]}}}")
+        if not self.spaced:
             out.append(ws)
-        out.append(separator + tag)
-        for label in closes.get(i, ()):
-            out.append(close_mark + label)
-        if spaced and (ws or i + 1 < n):
-            out.append(gap + ws)
-    return "".join(out)
+        out.append(sep + tag)
+        for label in self.closes.get(i, ()):
+            out.append(self.close_mark + label)
+        if self.spaced and (ws or i + 1 < self.n):
+            out.append(self.gap + ws)
+        return "".join(out)

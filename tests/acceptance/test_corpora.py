@@ -108,3 +108,31 @@ def test_fine_pku_with_pinyin(name, tokens, pinyin):
     assert len(words(doc)) == tokens
     assert sum(t._.pinyin is not None for t in doc) == pinyin
     assert not any("{" in t.text for t in doc if t._.pinyin is not None)
+
+
+# -- streaming reads the real corpora as the whole files read --------------------------------
+
+STREAMED = [("pku_peoples_daily_1998/199801.txt", "pku", ("article", "line", "file")),
+            ("pku_1998_fine_pinyin_yym6472/valid.txt", "pku_fine", ("line", "file")),
+            ("ictclas30_opinion_mining/ctfiles", "ictclas", ("line", "file"))]
+
+
+@pytest.mark.parametrize("relative,preset,doc_pers", STREAMED)
+def test_streamed_units_equal_whole_file_units(relative, preset, doc_pers):
+    """`PretaggedCorpus` streams files unit by unit; what it yields must be what reading each
+    file whole and cutting it (`unit_ranges`) gives: same tokens, spans, ids, line numbers
+    and problems (PD has two unknown tags, on_error="warn")."""
+    from spacy_pretagged.corpus import PretaggedCorpus
+    from spacy_pretagged.formats import ReaderSettings
+
+    settings = ReaderSettings.preset(preset, on_error="warn")
+    for doc_per in doc_pers:
+        corpus = PretaggedCorpus(ROOT / relative, settings, doc_per=doc_per)
+        for path in corpus.files():
+            problems = []
+            streamed = list(corpus.stream(path, problems.append))
+            reading = corpus.reader.read(read(path), source=str(path))
+            assert streamed == list(corpus.split(reading)), (path, doc_per)
+            assert problems == reading.problems
+    if preset == "pku":
+        assert len(streamed) == 1 and len(problems) == 2

@@ -118,7 +118,7 @@ def test_validate_lists_every_problem_and_fails(tmp_path):
 
 def test_validate_clean_file(pku_file):
     out = run("validate", pku_file, "-f", "spaced", "-t", "pku")
-    assert out.returncode == 0 and "17 tokens" in out.stdout
+    assert out.returncode == 0 and "17 words" in out.stdout
 
 
 def test_stats_with_png_and_json(pku_file, tmp_path):
@@ -128,7 +128,8 @@ def test_stats_with_png_and_json(pku_file, tmp_path):
               "--json", tmp_path / "s.json")
     assert out.returncode == 0, out.stderr
     figures = json.loads((tmp_path / "s.json").read_text())
-    assert figures["tokens"] == 17 and figures["compounds"] == {"nt": 1}
+    assert figures["words"] == 17 and figures["compounds"] == {"nt": 1}
+    assert figures["whitespace"] == 0  # line Docs: the line breaks are between them
     assert figures["entities"] == {"PERSON": 1, "ORG": 1}
     assert figures["tags"]["w"] == 6 and figures["unknown_tags"] == {}
     assert (tmp_path / "t.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -111,13 +111,16 @@ def same_docs(got, want):
 
 
 def counts(docs):
-    return {"docs": len(docs), "sentences": sum(len(list(d.sents)) for d in docs),
-            "tokens": sum(len(d) for d in docs)}
+    """As the writers count: sentences with a word; words and whitespace tokens apart."""
+    spaces = sum(t.is_space for d in docs for t in d)
+    return {"docs": len(docs),
+            "sentences": sum(any(not t.is_space for t in s) for d in docs for s in d.sents),
+            "words": sum(len(d) for d in docs) - spaces, "whitespace": spaces}
 
 
 def check_manifest(manifest, want):
     shards = manifest["shards"]
-    for key in ("docs", "sentences", "tokens"):
+    for key in ("docs", "sentences", "words", "whitespace"):
         assert manifest["totals"][key] == sum(s[key] for s in shards) == want[key]
     assert manifest["totals"]["shards"] == len(shards)
     assert [s["shard"].split(".")[0] for s in shards] == \

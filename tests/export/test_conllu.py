@@ -135,7 +135,7 @@ def test_seed_parses_with_the_fields(seed_doc, tmp_path):
     path, text, counts = export([seed_doc], tmp_path)
     sents = conllu.parse(text)
     words = words_of(seed_doc)
-    assert counts == (1, len(sents), len(words))
+    assert counts == (1, len(sents), len(words), len(seed_doc) - len(words))
     assert len(sents) == sum(1 for s in seed_doc.sents if words_of(s))
     tokens = [tok for s in sents for tok in s]
     assert len(tokens) == len(words) == 1547
@@ -207,7 +207,8 @@ def test_edge_docs_round_trip_and_parse(edge_docs, tmp_path):
     written = [d for d in edge_docs if words_of(d)]
     assert reconstruct(text) == [d.text for d in written]
     sents = conllu.parse(text)
-    assert counts == (len(edge_docs), len(sents), sum(len(words_of(d)) for d in edge_docs))
+    words = sum(len(words_of(d)) for d in edge_docs)
+    assert counts == (len(edge_docs), len(sents), words, sum(map(len, edge_docs)) - words)
     assert [tok["form"] for s in sents for tok in s] == [
         " ".join(t.text.split()) for d in written for t in words_of(d)]
     ids = [s.metadata["sent_id"] for s in sents]
@@ -233,7 +234,7 @@ def test_title_is_a_sentence_without_its_prefix(hanlp):
 
 def test_nothing_to_write(hanlp, tmp_path):
     path, text, counts = export([hanlp(""), hanlp("\n \n")], tmp_path)
-    assert text == "" and counts == (2, 0, 0)
+    assert text == "" and counts == (2, 0, 0, 1)  # the whitespace token is counted
 
 
 # -- parse -----------------------------------------------------------------------------------

@@ -1,0 +1,184 @@
+"""spaCy's `.spacy` format (a serialized `DocBin`), written with flat memory.
+
+Why not `DocBin.to_disk`: a `DocBin` keeps every Doc's token table (13 attributes, 8 bytes
+each: 104 bytes a token) until it is written, and `to_bytes` then holds four copies of it
+at once (the per-Doc arrays, their `vstack`, its `tobytes`, the msgpack message) before
+zlib shrinks it 15-fold: 0.8 GB for one month of People's Daily. `DocBin.add` also makes a
+Token object per token to collect the strings. This writer produces the same bytes as
+`DocBin(attrs, store_user_data).to_bytes()` (test_files.py compares) with none of that:
+
+- each Doc's token table (`doc.to_array(attrs)`, the same columns DocBin stores) goes to
+  an anonymous temporary file next to the output as it comes, zlib-compressed at level 1
+  (mostly zeros: about 12× smaller), so neither memory nor disk holds it raw;
+- the strings are collected from the distinct hashes of each Doc's columns (one NumPy
+  `unique` per Doc) instead of 9 string properties of every token;
+- the message is msgpack's encoding of the dict `DocBin.to_bytes` builds, written piece by
+  piece (a map header, then key and value; the token table's `bin` header carries its
+  length, known at the end, and the table streams from the temporary file) through one
+  `zlib.compressobj`, whose output is the same as `zlib.compress` of the whole.
+
+What stays in memory is per Doc and small: the whitespace flags (1 byte a token), lengths,
+cats, flags, span groups and user data (paragraph ids), and the string set.
+"""
+from __future__ import annotations
+
+import struct
+import tempfile
+import zlib
+from pathlib import Path
+from typing import IO, Iterable, Iterator, List, Optional, Set, Union
+
+import numpy
+import srsly
+from spacy.attrs import (
+    DEP,
+    ENT_ID,
+    ENT_KB_ID,
+    ENT_TYPE,
+    LEMMA,
+    MORPH,
+    NORM,
+    ORTH,
+    SPACY,
+    TAG,
+    intify_attr,
+)
+from spacy.tokens import Doc, MorphAnalysis
+from spacy.tokens._serialize import ALL_ATTRS
+
+PathLike = Union[str, Path]
+#: The string attributes DocBin collects the strings of (`DocBin.add`); MORPH apart, as
+#: its string is `str(token.morph)`, not the string of its hash.
+_STRING_ATTRS: List[Union[int, str]] = [ORTH, TAG, LEMMA, NORM, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID]
+#: Temporary file: zlib level 1 (fast; the table is mostly zeros), read back in blocks.
+_SPOOL_LEVEL = 1
+_BLOCK = 1 << 22
+
+
+class DocBinWriter:
+    """Collects Docs as `DocBin(attrs, store_user_data)` would; `write(path)` writes the
+    `.spacy` file `DocBin.to_disk(path)` would write."""
+
+    def __init__(self, attrs: Iterable[Union[str, int]] = ALL_ATTRS,
+                 store_user_data: bool = False, spool_dir: Optional[PathLike] = None):
+        ints = [intify_attr(attr) for attr in attrs]
+        if None in ints:
+            raise KeyError(f"unknown attribute in {list(attrs)}")
+        # DocBin's order: sorted, ORTH first, SPACY apart.
+        self.attrs: List[Union[int, str]] = [ORTH]
+        self.attrs += [a for a in sorted(ints) if a not in (ORTH, SPACY)]
+        self.store_user_data = store_user_data
+        self._spool: IO[bytes] = tempfile.TemporaryFile(
+            dir=None if spool_dir is None else str(spool_dir))
+        self._packer = zlib.compressobj(_SPOOL_LEVEL)
+        self._table_bytes = 0
+        self._spaces = bytearray()
+        self._lengths: List[int] = []
+        self.cats: List[dict] = []
+        self.flags: List[dict] = []
+        self.span_groups: List[bytes] = []
+        self.user_data: List[bytes] = []
+        self.strings: Set[str] = set()
+        self._seen: Set[int] = set()  # hashes whose string is in `strings`
+        self._seen_morph: Set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def add(self, doc: Doc) -> None:
+        """What `DocBin.add(doc)` keeps, kept so."""
+        table = doc.to_array(self.attrs)
+        if table.ndim == 1:
+            table = table.reshape((-1, 1))
+        data = numpy.ascontiguousarray(table).tobytes("C")
+        self._table_bytes += len(data)
+        self._spool.write(self._packer.compress(data))
+        self._spaces += numpy.asarray(doc.to_array(SPACY), dtype=bool).tobytes()
+        self._lengths.append(len(table))
+        self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+        if len(doc):
+            self._add_strings(doc)
+        self.cats.append(doc.cats)
+        if self.store_user_data:
+            self.user_data.append(srsly.msgpack_dumps(doc.user_data))
+        self.span_groups.append(doc.spans.to_bytes())
+        strings = doc.vocab.strings
+        for group in doc.spans.values():
+            for span in group:
+                self.strings.add(span.label_)
+                if span.kb_id in strings:
+                    self.strings.add(span.kb_id_)
+                if span.id in strings:
+                    self.strings.add(span.id_)
+
+    def _add_strings(self, doc: Doc) -> None:
+        """The strings of every token's text, tag_, lemma_, norm_, dep_, ent_type_,
+        ent_kb_id_, ent_id_ and str(morph), as DocBin.add collects them."""
+        vocab = doc.vocab
+        new = set(numpy.unique(doc.to_array(_STRING_ATTRS)).tolist()) - self._seen
+        if new:
+            self.strings.update(map(vocab.strings.__getitem__, new))
+            self._seen |= new
+        morphs = set(numpy.unique(doc.to_array(MORPH)).tolist()) - self._seen_morph
+        if morphs:
+            self.strings.update(str(MorphAnalysis.from_id(vocab, key)) for key in morphs)
+            self._seen_morph |= morphs
+
+    def write(self, path: PathLike) -> None:
+        """Write the file (what `DocBin.to_disk(path)` writes) and close the spool."""
+        with open(path, "wb") as f:
+            compress = zlib.compressobj()
+            for piece in self._message():
+                f.write(compress.compress(piece))
+            f.write(compress.flush())
+        self.close()
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def _message(self) -> Iterator[bytes]:
+        """msgpack of DocBin.to_bytes' dict, key by key, the token table streamed."""
+        fields = ["version", "attrs", "tokens", "spaces", "lengths", "strings", "cats",
+                  "flags", "span_groups"] + (["user_data"] if self.store_user_data else [])
+        yield bytes([0x80 | len(fields)])  # fixmap: fewer than 16 keys
+        pack = srsly.msgpack_dumps
+        for key in fields:
+            yield pack(key)
+            if key == "version":
+                yield pack("0.1")
+            elif key == "attrs":
+                yield pack(self.attrs)
+            elif key == "tokens":
+                yield _bin_header(self._table_bytes)
+                yield from self._table()
+            elif key == "spaces":
+                yield _bin_header(len(self._spaces))
+                yield bytes(self._spaces)
+            elif key == "lengths":
+                yield pack(numpy.asarray(self._lengths, dtype="int32").tobytes("C"))
+            elif key == "strings":
+                yield pack(sorted(self.strings))
+            else:
+                yield pack(getattr(self, key))
+
+    def _table(self) -> Iterator[bytes]:
+        self._spool.write(self._packer.flush())
+        self._spool.seek(0)
+        unpack = zlib.decompressobj()
+        while True:
+            block = self._spool.read(_BLOCK)
+            if not block:
+                break
+            yield unpack.decompress(block)
+        yield unpack.flush()
+
+
+def _bin_header(n: int) -> bytes:
+    """msgpack's header of a `bin` of n bytes (the smallest that fits, as msgpack packs)."""
+    if n < 1 << 8:
+        return struct.pack(">BB", 0xC4, n)
+    if n < 1 << 16:
+        return struct.pack(">BH", 0xC5, n)
+    if n < 1 << 32:
+        return struct.pack(">BI", 0xC6, n)
+    raise ValueError("a DocBin's token table cannot exceed 4 GB (msgpack); write shards")
