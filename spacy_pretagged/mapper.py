@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
+from itertools import repeat
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy
@@ -250,6 +251,10 @@ class _CompiledRules:
         self.flags = [_shape_flag(vocab)] if self.shapes else []
         # (word, tag) → (options with a next condition, first plain entry or None)
         self._decided: Dict[Tuple[int, int], Tuple[list, Optional[tuple]]] = {}
+        # (word, tag) without next conditions → KEEP or an index into the two arrays
+        self._codes: Dict[Tuple[int, int], int] = {}
+        self._plain_pos = numpy.empty(0, dtype="uint64")
+        self._plain_morph = numpy.empty(0, dtype="uint64")
 
     def __bool__(self) -> bool:
         return bool(self.by_key)
@@ -265,11 +270,27 @@ class _CompiledRules:
         idx = numpy.flatnonzero(candidates)
         if not len(idx):
             return
+        # Most candidates' (word, tag) has a decision that does not look at the next word:
+        # its code (an index into `_plain_pos` / `_plain_morph`, or KEEP) is one dict lookup
+        # at C speed, and the changes are set with NumPy. The others (not seen yet, or with
+        # a rule on the next word) go one by one.
+        keys = list(zip(orth[idx].tolist(), tags[idx].tolist()))
+        codes = numpy.fromiter(map(self._codes.get, keys, repeat(_UNDECIDED)), dtype="int64",
+                               count=len(keys))
+        plain = codes >= 0
+        if plain.any():
+            hit = idx[plain]
+            pos[hit] = self._plain_pos[codes[plain]]
+            morph[hit] = self._plain_morph[codes[plain]]
+        rest = numpy.flatnonzero(codes == _UNDECIDED)
+        if not len(rest):
+            return
         decided, n = self._decided, len(orth)
         hits, new_pos, new_morph = [], [], []
-        for i, word, tag in zip(idx.tolist(), orth[idx].tolist(), tags[idx].tolist()):
-            conditional, plain = decided.get((word, tag)) or self._decide(word, tag)
-            entry = plain
+        for k in rest.tolist():
+            i = int(idx[k])
+            word, tag = keys[k]
+            conditional, entry = decided.get((word, tag)) or self._decide(word, tag)
             for cond, option in conditional:
                 if self._next_matches(cond, i, n, tags, is_space):
                     entry = option
@@ -293,6 +314,13 @@ class _CompiledRules:
         conditional = [o for o in options if o[0] is not None]
         plain = next((entry for cond, entry in options if cond is None), None)
         decided = self._decided[(word, tag)] = (conditional, plain)
+        if not conditional:  # the same for every token of this (word, tag): a code
+            if plain is None:
+                self._codes[(word, tag)] = _KEEP
+            else:
+                self._codes[(word, tag)] = len(self._plain_pos)
+                self._plain_pos = numpy.append(self._plain_pos, numpy.uint64(plain[0]))
+                self._plain_morph = numpy.append(self._plain_morph, numpy.uint64(plain[1]))
         return decided
 
     def _next_matches(self, cond: str, i: int, n: int, tags, is_space) -> bool:
@@ -303,6 +331,10 @@ class _CompiledRules:
             return False
         tag = self.strings[int(tags[j])] if tags[j] else ""
         return tag.startswith(cond[:-1]) if cond.endswith("*") else tag == cond
+
+
+#: Codes of `_CompiledRules._codes`: no rule applies; not decided yet or next-conditional.
+_KEEP, _UNDECIDED = -1, -2
 
 
 def _check_override(tag: str, value: Override) -> Dict[str, str]:

@@ -18,8 +18,10 @@ from spacy.util import load_config, load_model_from_config
 from .corpus import DOC_PER, PretaggedCorpus
 from .export import WRITERS
 from .formats import FileDecodeError, ReaderSettings
+from .sentencizer import PretaggedSentencizer  # noqa: F401  (registers its factory)
 
-#: The rule components a built pipeline runs after the tokenizer, in order.
+#: The rule components a built pipeline runs after the tokenizer, in order (the last is
+#: `pretagged_sentencizer`, spaCy's sentencizer on arrays, under the name "sentencizer").
 COMPONENTS = ("pretagged_tag_mapper", "pretagged_entities", "sentencizer")
 
 
@@ -36,7 +38,8 @@ def build_nlp(settings: ReaderSettings) -> Language:
         raise ValueError(str(e).strip().splitlines()[-1]) from None
     nlp.add_pipe("pretagged_tag_mapper", config={"tagset": settings.tagset})
     nlp.add_pipe("pretagged_entities", config={"tagset": settings.tagset})
-    nlp.add_pipe("sentencizer")
+    # spaCy's sentencizer rule, on arrays (sentencizer.py); under the usual name.
+    nlp.add_pipe("pretagged_sentencizer", name="sentencizer")
     return nlp
 
 

@@ -38,6 +38,7 @@ LAYERS: List[Tuple[str, int]] = [
     ("segmenter", 7),
     ("tokenizer", 8),
     ("component", 8),
+    ("sentencizer", 8),
     ("mapper", 9),
     ("entities", 9),
     ("corpus", 10),

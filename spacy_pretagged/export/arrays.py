@@ -104,3 +104,27 @@ class StringCache(Dict[int, str]):
     def __missing__(self, key: int) -> str:
         value = self[key] = self.make(self.lookup(key))
         return value
+
+
+class Codes:
+    """Small dense codes (0, 1, 2, … in order of first appearance) for the hashes of a column
+    with few distinct values (tags, features): a NumPy `searchsorted` per Doc instead of a
+    dict lookup per token, and the codes are small ints, cheap to hash. `hashes[code]` is
+    the hash back."""
+
+    def __init__(self) -> None:
+        self.hashes: List[int] = []
+        self._keys = numpy.empty(0, dtype="uint64")  # known hashes, sorted
+        self._codes = numpy.empty(0, dtype="int64")  # their codes, in the same order
+
+    def __call__(self, column: numpy.ndarray) -> numpy.ndarray:
+        if len(self._keys):
+            at = numpy.minimum(numpy.searchsorted(self._keys, column), len(self._keys) - 1)
+            if (self._keys[at] == column).all():
+                return self._codes[at]
+        known = set(self.hashes)
+        self.hashes += [h for h in dict.fromkeys(column.tolist()) if h not in known]
+        order = numpy.argsort(numpy.array(self.hashes, dtype="uint64"))
+        self._keys = numpy.array(self.hashes, dtype="uint64")[order]
+        self._codes = order.astype("int64")
+        return self._codes[numpy.searchsorted(self._keys, column)]

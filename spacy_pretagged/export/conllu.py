@@ -67,7 +67,7 @@ from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TA
 from spacy.tokens import Doc, MorphAnalysis, Span, Token
 
 from ..formats import SPACE_TAG
-from .arrays import Counts, StringCache, Tally, sentence_starts, whitespace_mask
+from .arrays import Codes, Counts, StringCache, Tally, sentence_starts, whitespace_mask
 
 #: UD's escapes for SpacesAfter / SpacesBefore / SpacesInToken values.
 UD_ESCAPES = {" ": "\\s", "\t": "\\t", "\r": "\\r", "\n": "\\n", "|": "\\p", "\\": "\\\\"}
@@ -210,26 +210,30 @@ class ConlluWriter:
 
         misc = list(map(c.after.__getitem__, after))
         misc[-1] = "SpacesAfter=" + escape_spaces(after[-1]) if after[-1] else "_"
-        in_token = list(map(c.in_token.__getitem__, orth))
-        if any(in_token):
-            for k, value in enumerate(in_token):
+        if c.in_token and not c.in_token.keys().isdisjoint(orth):
+            for k, h in enumerate(orth):
+                value = c.in_token.get(h)
                 if value:
                     misc[k] = value if misc[k] == "_" else f"{value}|{misc[k]}"
         if before:
             value = "SpacesBefore=" + escape_spaces(before)
             misc[0] = value if misc[0] == "_" else f"{value}|{misc[0]}"
 
+        lemma = cols[words, _LEMMA]
+        if (lemma == cols[words, _ORTH]).all():
+            lemmas = forms  # a word's own text as lemma (a word is never all whitespace)
+        else:
+            lemmas = list(map(c.lemma.__getitem__, lemma.tolist()))
+        # UPOS, XPOS and FEATS once per distinct combination, found by small codes.
+        ptm = list(map(c.columns.__getitem__, zip(
+            cols[words, _POS].tolist(), c.tags(cols[words, _TAG]).tolist(),
+            c.morphs(cols[words, _MORPH]).tolist())))
         if doc.has_annotation("DEP"):
             heads = self._heads(doc, words.tolist(), starts)
         else:
             heads = ["_\t_"] * len(words)
-        bodies = [f"{form}\t{lemma}\t{upos}\t{xpos}\t{feats}\t{head}\t_\t{m}"
-                  for form, lemma, upos, xpos, feats, head, m in zip(
-                      forms, map(c.lemma.__getitem__, cols[words, _LEMMA].tolist()),
-                      map(c.pos.__getitem__, cols[words, _POS].tolist()),
-                      map(c.tag.__getitem__, cols[words, _TAG].tolist()),
-                      map(c.morph.__getitem__, cols[words, _MORPH].tolist()),
-                      heads, misc)]
+        bodies = [f"{form}\t{lemma}\t{columns}\t{head}\t_\t{m}"
+                  for form, lemma, columns, head, m in zip(forms, lemmas, ptm, heads, misc)]
         spaced = [form + " " if a else form for form, a in zip(forms, after)]
 
         bounds = numpy.searchsorted(words, starts + [n]).tolist()
@@ -277,16 +281,41 @@ class _Caches:
         strings = vocab.strings.__getitem__
         self.vocab = vocab
         self.text = StringCache(strings, str)
-        self.form = StringCache(strings, _form)
-        #: SpacesInToken of a word whose FORM is not its text, "" for the others.
-        self.in_token = StringCache(strings, lambda text: "" if _form(text) == text
-                                    else "SpacesInToken=" + escape_spaces(text))
+        #: FORM of each word; SpacesInToken of the few whose FORM is not their text.
+        self.in_token: Dict[int, str] = {}
+        self.form = StringCache(strings, self._form)
         self.lemma = StringCache(strings, lambda text: _form(text) or "_")
-        self.pos = StringCache(strings, _tag)
-        self.tag = StringCache(strings, _tag)
-        self.morph = StringCache(lambda key: str(MorphAnalysis.from_id(vocab, key)), _tag)
+        self.tags, self.morphs = Codes(), Codes()
+        self.columns = _Columns(self)
         #: The whitespace after a word that is not a Doc's last → its MISC.
         self.after: Dict[str, str] = _AfterMisc()
+
+
+    def _form(self, text: str) -> str:
+        form = _form(text)
+        if form != text:
+            self.in_token[self.vocab.strings[text]] = "SpacesInToken=" + escape_spaces(text)
+        return form
+
+
+class _Columns(Dict[Tuple[int, int, int], str]):
+    """(POS, tag code, features code) → "UPOS\tXPOS\tFEATS"."""
+
+    def __init__(self, caches: _Caches):
+        super().__init__()
+        self.caches = caches
+        strings = caches.vocab.strings.__getitem__
+        self.pos = StringCache(strings, _tag)
+        self.tag = StringCache(strings, _tag)
+        self.morph = StringCache(lambda key: str(MorphAnalysis.from_id(caches.vocab, key)),
+                                 _tag)
+
+    def __missing__(self, key: Tuple[int, int, int]) -> str:
+        pos, tag, morph = key
+        c = self.caches
+        value = self[key] = (f"{self.pos[pos]}\t{self.tag[c.tags.hashes[tag]]}\t"
+                             f"{self.morph[c.morphs.hashes[morph]]}")
+        return value
 
 
 class _AfterMisc(Dict[str, str]):
