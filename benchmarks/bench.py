@@ -12,7 +12,11 @@ figure compares our code with the thing a user would otherwise have (README.md h
 3. the whole pipeline vs. `jieba.posseg` on the raw text of the same tokens;
 4. RSS growth while `nlp.pipe` streams a corpus (must stay flat);
 5. `nlp.pipe(n_process=2)` vs. 1, and the ceiling Doc serialization puts on it;
-6. People's Daily month through tokenizer + mapper, tokens/s.
+6. People's Daily month through tokenizer + mapper, tokens/s;
+7-9. the `convert` command on the month (words/s, peak RSS, each run in its own
+   subprocess) beside the anchors `spacy convert` and `conllu.parse_incr` on the same
+   month, the month x3's peak RSS, the tokenizer on the seed x200 in one Doc
+   (convert_figures.py).
 
 Not a test: timings belong in a benchmark that reports, never in a unit test that fails.
 The People's Daily month is used when `SPACY_PRETAGGED_CORPORA` points at the corpora folder.
@@ -44,6 +48,7 @@ from spacy.util import load_config, load_model_from_config
 from wasabi import msg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import convert_figures  # noqa: E402
 from ruler import tag_map_ruler  # noqa: E402
 
 from spacy_pretagged.formats import Reading  # noqa: E402
@@ -74,6 +79,10 @@ LEGEND = {
     "5": "n_process=1 time / n_process=2 time, texts as strings (tokenizer in the workers)",
     "5b": "best n_process=2 can do here given the measured Doc.to_bytes/from_bytes costs",
     "6": "tokenizer + mapper, one process",
+    "7": "convert of the month, whole command in a subprocess: words/s as the summary "
+         "reports them; ratio = our whole-command words/s over the anchor's",
+    "8": "peak RSS of convert --to conllu of the month x3 over the month x1",
+    "9": "tokenizer time / Doc(vocab, words, spaces) time, the seed x200 as one text",
 }
 
 
@@ -491,6 +500,20 @@ def fig_processes(c: Corpus, rounds: int) -> List[Row]:
     return rows
 
 
+def tokenizer_one_doc(copies: int = 200, rounds: int = 7):
+    """Figure 9: the seed `copies` times in one text (a long Doc: per-Doc costs vanish,
+    the reader's per-token work is what is left) vs. bare `Doc(vocab, words, spaces)`."""
+    nlp = load_pipeline("hanlp")
+    with SEED.open(encoding="utf-8", newline="") as f:
+        text = "\n".join([f.read().rstrip("\n")] * copies)
+    doc = nlp.tokenizer(text)
+    words, spaces = [t.text for t in doc], [bool(t.whitespace_) for t in doc]
+    t = interleaved({"ours": lambda: nlp.tokenizer(text),
+                     "floor": lambda: Doc(nlp.vocab, words=words, spaces=spaces)}, rounds)
+    return t["ours"] / t["floor"], {"tokens": len(doc), "copies": copies,
+                                    "ours": t["ours"], "floor": t["floor"]}
+
+
 def fig_pd_read_map(c: Corpus, rounds: int) -> List[Row]:
     """People's Daily through tokenizer + mapper only, in one process (texts in memory):
     the cost of getting a tagged corpus into spaCy with UPOS, before any analysis."""
@@ -558,6 +581,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--pd-unit", choices=("article", "line"), default="article",
                         help="People's Daily: one text per article (default) or per line")
+    parser.add_argument("--only", choices=("library", "convert"),
+                        help="only figures 1-6 (the library in this process) or 7-9 "
+                             "(convert in subprocesses, the tokenizer on one long Doc)")
+    parser.add_argument("--before", type=Path,
+                        help="a checkout of an earlier commit: figure 7 also runs convert "
+                             "with its package, interleaved, in the same run")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     # Expected warnings (the month's two unknown tags, entity conflicts) are not news here.
@@ -567,32 +596,41 @@ def main(argv: Optional[List[str]] = None) -> int:
         msg.warn(f"load average {load_start:.2f}: other processes share the CPUs; "
                  "the n_process figure in particular will be off")
 
-    seed = seed_corpus(sizes.seed_tokens)
     corpora = os.environ.get("SPACY_PRETAGGED_CORPORA")
-    pd = pd_corpus(Path(corpora), args.pd_unit, sizes.pd_lines) if corpora else None
-    if pd is None:
+    library = args.only != "convert"
+    seed = seed_corpus(sizes.seed_tokens) if library else None
+    pd = pd_corpus(Path(corpora), args.pd_unit, sizes.pd_lines) if corpora and library \
+        else None
+    if not corpora:
         msg.warn("SPACY_PRETAGGED_CORPORA not set: seed figures only")
-    inputs = [seed] + ([pd] if pd else [])
+    inputs = [c for c in (seed, pd) if c is not None]
 
-    # Memory first: the stream's growth is measured before other figures fill the heap.
-    rows = fig_memory(pd or seed, sizes.memory_docs)
-    for c in inputs:
-        rows += fig_tokenizer(c, sizes.rounds)
-    for c in inputs:
-        rows += fig_mapper(c, sizes.ruler_tokens, sizes.rounds)
-    for c in inputs:
-        rows += fig_jieba(c, sizes.jieba_tokens, sizes.rounds)
-    for c in inputs:
-        rows += fig_processes(c, sizes.process_rounds)
-    if pd:
-        rows += fig_pd_read_map(pd, sizes.rounds)
-    rows.sort(key=lambda r: r.figure.split()[0])  # stable: inputs keep their order
+    rows: List[Row] = []
+    if args.only != "convert":
+        # Memory first: the stream's growth is measured before other figures fill the heap.
+        rows += fig_memory(pd or seed, sizes.memory_docs)
+        for c in inputs:
+            rows += fig_tokenizer(c, sizes.rounds)
+        for c in inputs:
+            rows += fig_mapper(c, sizes.ruler_tokens, sizes.rounds)
+        for c in inputs:
+            rows += fig_jieba(c, sizes.jieba_tokens, sizes.rounds)
+        for c in inputs:
+            rows += fig_processes(c, sizes.process_rounds)
+        if pd:
+            rows += fig_pd_read_map(pd, sizes.rounds)
+    if args.only != "library" and corpora:
+        rows += [Row(**row) for row in convert_figures.figures(
+            Path(corpora), sizes.rounds, args.before, args.quick,
+            lambda: tokenizer_one_doc(20 if args.quick else 200, sizes.rounds + 4))]
+    rows.sort(key=lambda r: int(re.match(r"\d+", r.figure).group()))  # stable sort
 
     info = {**machine(), "load_start": load_start, "load_end": os.getloadavg()[0],
             "seconds": time.perf_counter() - started}
     print_table(rows, info)
     if args.json:
         report = {"machine": info, "quick": args.quick, "pd_unit": args.pd_unit,
+                  "before": str(args.before) if args.before else None,
                   "sizes": sizes.__dict__, "targets": TARGETS, "legend": LEGEND,
                   "rows": [r.__dict__ for r in rows]}
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",

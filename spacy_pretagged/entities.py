@@ -96,7 +96,13 @@ class PretaggedEntities(RuleComponent):
         taken = numpy.zeros(len(doc), dtype=bool)
         for span in compounds:
             taken[span.start:span.end] = True
-        for start, end, label in runs:
+        # Runs touching a compound: only those need the checks below (most Docs have none).
+        touching = set(numpy.flatnonzero(numpy.add.reduceat(
+            taken, [start for start, _, _ in runs])).tolist()) if compounds and runs else ()
+        for k, (start, end, label) in enumerate(runs):
+            if k not in touching:
+                entities.append(Span(doc, start, end, label=label))
+                continue
             inside = taken[start:end]
             if inside.all():
                 continue  # a compound covers it: the compound wins, as designed

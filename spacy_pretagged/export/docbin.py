@@ -11,7 +11,8 @@ Token object per token to collect the strings. This writer produces the same byt
   an anonymous temporary file next to the output as it comes, zlib-compressed at level 1
   (mostly zeros: about 12× smaller), so neither memory nor disk holds it raw;
 - the strings are collected from the distinct hashes of each Doc's columns (one NumPy
-  `unique` per Doc) instead of 9 string properties of every token;
+  `unique` per Doc) instead of 9 string properties of every token; user data and span
+  groups are packed by one reused msgpack packer (srsly makes one per call);
 - the message is msgpack's encoding of the dict `DocBin.to_bytes` builds, written piece by
   piece (a map header, then key and value; the token table's `bin` header carries its
   length, known at the end, and the table streams from the temporary file) through one
@@ -26,7 +27,7 @@ import struct
 import tempfile
 import zlib
 from pathlib import Path
-from typing import IO, Iterable, Iterator, List, Optional, Set, Union
+from typing import IO, Dict, Iterable, Iterator, List, Optional, Set, Union
 
 import numpy
 import srsly
@@ -50,7 +51,8 @@ PathLike = Union[str, Path]
 #: The string attributes DocBin collects the strings of (`DocBin.add`); MORPH apart, as
 #: its string is `str(token.morph)`, not the string of its hash.
 _STRING_ATTRS: List[Union[int, str]] = [ORTH, TAG, LEMMA, NORM, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID]
-#: Temporary file: zlib level 1 (fast; the table is mostly zeros), read back in blocks.
+#: Temporary file: zlib level 1 (fast; the table is mostly zeros), read back in blocks of
+#: at most 4 MB.
 _SPOOL_LEVEL = 1
 _BLOCK = 1 << 22
 
@@ -81,6 +83,14 @@ class DocBinWriter:
         self.strings: Set[str] = set()
         self._seen: Set[int] = set()  # hashes whose string is in `strings`
         self._seen_morph: Set[int] = set()
+        string_attrs = [ORTH, TAG, LEMMA, NORM, DEP, ENT_TYPE, ENT_KB_ID, ENT_ID]
+        self._string_columns: Optional[List[int]] = None
+        if set(string_attrs + [MORPH]) <= set(self.attrs):
+            self._string_columns = [self.attrs.index(a) for a in string_attrs]
+            self._morph_column = self.attrs.index(MORPH)
+        # srsly's packer (its numpy extension included), made once: `srsly.msgpack_dumps`
+        # makes one per call, which costs more than packing a Doc's user data.
+        self._pack = srsly.msgpack.Packer(use_bin_type=True).pack
 
     def __len__(self) -> int:
         return len(self._lengths)
@@ -97,11 +107,11 @@ class DocBinWriter:
         self._lengths.append(len(table))
         self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
         if len(doc):
-            self._add_strings(doc)
+            self._add_strings(doc, table)
         self.cats.append(doc.cats)
         if self.store_user_data:
-            self.user_data.append(srsly.msgpack_dumps(doc.user_data))
-        self.span_groups.append(doc.spans.to_bytes())
+            self.user_data.append(self._pack(doc.user_data))
+        self.span_groups.append(self._span_groups(doc))
         strings = doc.vocab.strings
         for group in doc.spans.values():
             for span in group:
@@ -111,18 +121,40 @@ class DocBinWriter:
                 if span.id in strings:
                     self.strings.add(span.id_)
 
-    def _add_strings(self, doc: Doc) -> None:
+    def _add_strings(self, doc: Doc, table: numpy.ndarray) -> None:
         """The strings of every token's text, tag_, lemma_, norm_, dep_, ent_type_,
-        ent_kb_id_, ent_id_ and str(morph), as DocBin.add collects them."""
+        ent_kb_id_, ent_id_ and str(morph), as DocBin.add collects them; from the columns
+        of `table` (the Doc's DocBin array) when it has them all."""
         vocab = doc.vocab
-        new = set(numpy.unique(doc.to_array(_STRING_ATTRS)).tolist()) - self._seen
+        if self._string_columns is not None:
+            hashes, morph = table[:, self._string_columns], table[:, self._morph_column]
+        else:
+            hashes, morph = doc.to_array(_STRING_ATTRS), doc.to_array(MORPH)
+        new = set(numpy.unique(hashes).tolist()) - self._seen
         if new:
             self.strings.update(map(vocab.strings.__getitem__, new))
             self._seen |= new
-        morphs = set(numpy.unique(doc.to_array(MORPH)).tolist()) - self._seen_morph
+        morphs = set(numpy.unique(morph).tolist()) - self._seen_morph
         if morphs:
             self.strings.update(str(MorphAnalysis.from_id(vocab, key)) for key in morphs)
             self._seen_morph |= morphs
+
+    def _span_groups(self, doc: Doc) -> bytes:
+        """`doc.spans.to_bytes()`, the same bytes, packed by our one packer: srsly makes a
+        packer for every call (and asks catalogue for its extensions, ~0.1 ms), and spaCy's
+        `SpanGroups.to_bytes` makes one for the Doc and one for each group — 0.5 ms a Doc,
+        which was a third of writing the month. The message is spaCy's (span_group.pyx,
+        _dict_proxies.py): {group bytes: [keys]}, a group {"name", "attrs", "spans"}, a
+        span `struct.pack(">QQQllll", id, kb_id, label, start, end, start_char, end_char)`."""
+        if not len(doc.spans):
+            return doc.spans._EMPTY_BYTES
+        msg: Dict[bytes, List[str]] = {}
+        for key, group in doc.spans.items():
+            spans = [struct.pack(">QQQllll", span.id, span.kb_id, span.label, span.start,
+                                 span.end, span.start_char, span.end_char) for span in group]
+            packed = self._pack({"name": group.name, "attrs": group.attrs, "spans": spans})
+            msg.setdefault(packed, []).append(key)
+        return self._pack(msg)
 
     def write(self, path: PathLike) -> None:
         """Write the file (what `DocBin.to_disk(path)` writes) and close the spool."""
@@ -162,14 +194,18 @@ class DocBinWriter:
                 yield pack(getattr(self, key))
 
     def _table(self) -> Iterator[bytes]:
+        """The token table back from the spool, at most `_BLOCK` bytes at a time (a block
+        of the spool expands about 12-fold)."""
         self._spool.write(self._packer.flush())
         self._spool.seek(0)
         unpack = zlib.decompressobj()
         while True:
-            block = self._spool.read(_BLOCK)
+            block = self._spool.read(_BLOCK >> 4)
             if not block:
                 break
-            yield unpack.decompress(block)
+            yield unpack.decompress(block, _BLOCK)
+            while unpack.unconsumed_tail:
+                yield unpack.decompress(unpack.unconsumed_tail, _BLOCK)
         yield unpack.flush()
 
 
