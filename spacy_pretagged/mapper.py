@@ -251,8 +251,11 @@ class _CompiledRules:
         self.flags = [_shape_flag(vocab)] if self.shapes else []
         # (word, tag) → (options with a next condition, first plain entry or None)
         self._decided: Dict[Tuple[int, int], Tuple[list, Optional[tuple]]] = {}
-        # (word, tag) without next conditions → KEEP or an index into the two arrays
+        # (word, tag) without next conditions → KEEP or an index into the two arrays;
+        # (word, tag, next tag or None) → the same, for those with next conditions
         self._codes: Dict[Tuple[int, int], int] = {}
+        self._codes3: Dict[Tuple[int, int, Optional[int]], int] = {}
+        self._entry_codes: Dict[tuple, int] = {}
         self._plain_pos = numpy.empty(0, dtype="uint64")
         self._plain_morph = numpy.empty(0, dtype="uint64")
 
@@ -285,22 +288,48 @@ class _CompiledRules:
         rest = numpy.flatnonzero(codes == _UNDECIDED)
         if not len(rest):
             return
-        decided, n = self._decided, len(orth)
-        hits, new_pos, new_morph = [], [], []
-        for k in rest.tolist():
-            i = int(idx[k])
-            word, tag = keys[k]
-            conditional, entry = decided.get((word, tag)) or self._decide(word, tag)
+        # The rest may depend on the next word's tag (whitespace tokens skipped, none at the
+        # end of the Doc): (word, tag, next tag) has one decision, coded the same way.
+        at = idx[rest]
+        words = numpy.flatnonzero(~is_space.astype(bool))
+        j = numpy.searchsorted(words, at, side="right")
+        has_next = j < len(words)
+        nexts = tags[words[numpy.minimum(j, len(words) - 1)]].tolist() if len(words) \
+            else [0] * len(at)
+        for k in numpy.flatnonzero(~has_next).tolist():
+            nexts[k] = None
+        keys3 = [(*keys[k], nxt) for k, nxt in zip(rest.tolist(), nexts)]
+        codes3 = numpy.fromiter(map(self._codes3.get, keys3, repeat(_UNDECIDED)),
+                                dtype="int64", count=len(keys3))
+        for k in numpy.flatnonzero(codes3 == _UNDECIDED).tolist():
+            codes3[k] = self._decide_next(*keys3[k])
+        plain = codes3 >= 0
+        hit = at[plain]
+        pos[hit] = self._plain_pos[codes3[plain]]
+        morph[hit] = self._plain_morph[codes3[plain]]
+
+    def _decide_next(self, word: int, tag: int, next_tag: Optional[int]) -> int:
+        """The code of (word, tag) before a word tagged `next_tag` (None: no next word)."""
+        conditional, entry = self._decided.get((word, tag)) or self._decide(word, tag)
+        if next_tag is not None:
+            text = self.strings[next_tag] if next_tag else ""
             for cond, option in conditional:
-                if self._next_matches(cond, i, n, tags, is_space):
+                if text.startswith(cond[:-1]) if cond.endswith("*") else text == cond:
                     entry = option
                     break
-            if entry is not None:
-                hits.append(i)
-                new_pos.append(entry[0])
-                new_morph.append(entry[1])
-        pos[hits] = new_pos
-        morph[hits] = new_morph
+        code = self._codes3[(word, tag, next_tag)] = self._code(entry)
+        return code
+
+    def _code(self, entry: Optional[tuple]) -> int:
+        """KEEP for no entry, else the entry's index in the (POS, MORPH) arrays."""
+        if entry is None:
+            return _KEEP
+        code = self._entry_codes.get(entry)
+        if code is None:
+            code = self._entry_codes[entry] = len(self._plain_pos)
+            self._plain_pos = numpy.append(self._plain_pos, numpy.uint64(entry[0]))
+            self._plain_morph = numpy.append(self._plain_morph, numpy.uint64(entry[1]))
+        return code
 
     def _decide(self, word: int, tag: int) -> Tuple[list, Optional[tuple]]:
         """Most specific first: conditional rules (word+tag, word, shape+tag, shape), then
@@ -315,22 +344,9 @@ class _CompiledRules:
         plain = next((entry for cond, entry in options if cond is None), None)
         decided = self._decided[(word, tag)] = (conditional, plain)
         if not conditional:  # the same for every token of this (word, tag): a code
-            if plain is None:
-                self._codes[(word, tag)] = _KEEP
-            else:
-                self._codes[(word, tag)] = len(self._plain_pos)
-                self._plain_pos = numpy.append(self._plain_pos, numpy.uint64(plain[0]))
-                self._plain_morph = numpy.append(self._plain_morph, numpy.uint64(plain[1]))
+            self._codes[(word, tag)] = self._code(plain)
         return decided
 
-    def _next_matches(self, cond: str, i: int, n: int, tags, is_space) -> bool:
-        j = i + 1
-        while j < n and is_space[j]:
-            j += 1
-        if j == n:
-            return False
-        tag = self.strings[int(tags[j])] if tags[j] else ""
-        return tag.startswith(cond[:-1]) if cond.endswith("*") else tag == cond
 
 
 #: Codes of `_CompiledRules._codes`: no rule applies; not decided yet or next-conditional.

@@ -173,3 +173,35 @@ def test_preset_reads_as_the_producer_writes(tmp_path):
     assert text("--preset", "hanlp", "-t", "ictclas", "-f", "spaced") == "JanWong说"
     assert run("validate", path, "--preset", "ctb").stderr.startswith(
         "error: unknown preset 'ctb'; available: hanlp, pku")
+
+
+def test_summary_counts_the_same_things_for_every_format(pku_file, tmp_path):
+    """Words and whitespace tokens apart, sentences with a word: the same line whatever
+    `--to` is (a `.spacy` used to count whitespace tokens as tokens, CoNLL-U did not)."""
+    import re
+
+    counts = set()
+    for to, ext in (("spacy", "spacy"), ("conllu", "conllu"), ("jsonl", "jsonl"),
+                    ("pretagged", "txt")):
+        out = run("convert", pku_file, tmp_path / f"pd.{ext}", "--to", to, "-f", "spaced",
+                  "-t", "pku", "--doc-per", "article")
+        assert out.returncode == 0, out.stderr
+        m = re.search(r"([\d,]+) docs, ([\d,]+) sentences, ([\d,]+) words, ([\d,]+) "
+                      r"whitespace tokens", out.stdout.replace("\n", " "))
+        counts.add(m.groups())
+    # 2 articles; the blank line inside the first is its one whitespace token.
+    assert counts == {("2", "3", "17", "1")}
+
+
+def test_stats_counts_in_the_docs_convert_makes(pku_file, tmp_path):
+    import json
+
+    figures = {}
+    for doc_per in ("line", "file"):
+        out = run("stats", pku_file, "-f", "spaced", "-t", "pku", "--doc-per", doc_per,
+                  "--json", tmp_path / f"{doc_per}.json")
+        assert out.returncode == 0, out.stderr
+        figures[doc_per] = json.loads((tmp_path / f"{doc_per}.json").read_text())
+    assert figures["line"]["words"] == figures["file"]["words"] == 17
+    # The file's Doc has the line breaks between its lines; line Docs have none.
+    assert (figures["line"]["whitespace"], figures["file"]["whitespace"]) == (0, 3)
