@@ -183,7 +183,7 @@ def test_summary_counts_the_same_things_for_every_format(pku_file, tmp_path):
     counts = set()
     for to, ext in (("spacy", "spacy"), ("conllu", "conllu"), ("jsonl", "jsonl"),
                     ("pretagged", "txt")):
-        out = run("convert", pku_file, tmp_path / f"pd.{ext}", "--to", to, "-f", "spaced",
+        out = run("convert", pku_file, tmp_path / f"out.{ext}", "--to", to, "-f", "spaced",
                   "-t", "pku", "--doc-per", "article")
         assert out.returncode == 0, out.stderr
         m = re.search(r"([\d,]+) docs, ([\d,]+) sentences, ([\d,]+) words, ([\d,]+) "
