@@ -149,3 +149,27 @@ def test_components_pickle_with_their_saved_tables(tmp_path, monkeypatch):
     upgrade(monkeypatch)
     copy = pickle.loads(pickle.dumps(loaded))
     assert mapped(copy) == BEFORE
+
+
+def test_a_pipeline_folder_written_by_0_1_0_loads_and_tags_as_it_did(tmp_path):
+    """tests/data/pipeline_0_1_0_pku: `spacy assemble configs/pku1998.cfg` run with 0.1.0
+    (commit dddcda6), with a mapper override v → AUX and an entity label nr → PER. What 0.1.0
+    gave for the text is written out below; this version gives the same, then saves it in
+    the new layout, which loads the same again."""
+    from tests.helpers import ROOT
+
+    text = "江/nr  泽民/nr  是/v  发表/v  讲话/n  。/w"
+    want = ([("江", "nr", "PROPN"), ("泽民", "nr", "PROPN"), ("是", "v", "AUX"),
+             ("发表", "v", "AUX"), ("讲话", "n", "NOUN"), ("。", "w", "PUNCT")],
+            [("江泽民", "PER")])
+
+    def tagged(nlp):
+        doc = nlp(text)
+        return [(t.text, t.tag_, t.pos_) for t in doc], [(e.text, e.label_) for e in doc.ents]
+
+    old = spacy.load(ROOT / "tests" / "data" / "pipeline_0_1_0_pku")
+    assert old.get_pipe("pretagged_tag_mapper").made_by is None
+    assert tagged(old) == want
+    old.to_disk(tmp_path / "new")
+    assert (tmp_path / "new" / "pretagged_tag_mapper" / "tags.tsv").is_file()
+    assert tagged(spacy.load(tmp_path / "new")) == want
