@@ -177,3 +177,33 @@ def test_every_rule_names_its_profile_and_gsd_only_rules_say_why():
         if rule.conventions != "*":
             # a one-profile rule says what the other convention does
             assert "docs" in rule.reason or "GSD" in rule.reason, rule
+
+
+@pytest.mark.parametrize("config,text", [
+    ("hanlp", None),  # the seed
+    ("pku1998", "他/r  写/v\n的/u  书/n  。/w\n北京/ns  市/n  也/d  和/c  他/r  被/p  打/v  了/u"),
+    ("jieba", "美丽/a 的/uj 城市/n ，/x 成立/v 于/p 1990/m 年/m"),
+])
+def test_the_benchmarks_attribute_ruler_does_what_the_mapper_does(pipes, config, text,
+                                                                   seed_text):
+    """benchmarks/bench.py times the mapper against an AttributeRuler built by
+    benchmarks/ruler.py; its ratio means something only if both give the same POS and
+    MORPH, previous/next-word conditions and precedence included (the benchmark checks
+    the same before timing)."""
+    import sys
+
+    from tests.helpers import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from ruler import tag_map_ruler
+    finally:
+        sys.path.pop(0)
+    nlp = pipes[config]
+    mapper = nlp.get_pipe("pretagged_tag_mapper")
+    ruler = tag_map_ruler(nlp, mapper.tag_map, mapper.active_rules)
+    template = nlp.tokenizer(seed_text if text is None else text)
+    a, b = mapper(template.copy()), ruler(template.copy())
+    assert [(t.pos_, str(t.morph)) for t in a] == [(t.pos_, str(t.morph)) for t in b]
+    assert any(t._.upos_source.startswith("rule:") and ":*:*" not in t._.upos_source
+               for t in a)  # a rule with a condition decided something
