@@ -154,6 +154,10 @@ def convert(
     chunk_bytes: Optional[str] = typer.Option(
         None, "--chunk-bytes", help="--engine dask: cut input files into line-aligned "
         "chunks (partitions, shards) of about this size, e.g. 2000, 64k, 16M (default 4M)"),
+    misc_upos_source: bool = typer.Option(
+        False, "--misc-upos-source", help="--to conllu: write what decided each UPOS into "
+        "MISC as UposSource=table:<tag> | rule:<tagset:word:tag:prev:next> | override:<tag> "
+        "| unknown:<tag>"),
 ) -> None:
     """Convert pre-tagged files into .spacy (DocBin), CoNLL-U, JSONL or pre-tagged text.
 
@@ -175,7 +179,7 @@ def convert(
     settings = reader.settings(on_error)
     try:
         job = Conversion(settings, to=to, encoding=reader.encoding, doc_per=doc_per,
-                         batch_size=batch_size)
+                         batch_size=batch_size, misc_upos_source=misc_upos_source)
     except ValueError as e:
         fail(str(e))
     corpora = _corpora(inputs, settings, reader.encoding, doc_per)
@@ -218,6 +222,7 @@ def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
 
         stream = nlp.pipe(docs(), n_process=n_process, batch_size=job.batch_size)
         options = {"shard_size": shard_size} if job.to == "spacy" and shard_size else {}
+        options.update(job.writer_options())
         summary = WRITERS[job.to](counted(stream), output, **options)
         bar.close()
     elapsed = time.perf_counter() - start
@@ -287,15 +292,17 @@ def validate(reader: ReaderOptions, inputs: List[Path] = INPUTS) -> None:
 
     Example: python -m spacy_pretagged validate corpus/ --preset pku
     """
-    corpora = _corpora(inputs, reader.settings("warn"), reader.encoding)
+    settings = reader.settings("warn")
+    corpora = _corpora(inputs, settings, reader.encoding)
     problems: Counter = Counter()
     files = tokens = 0
-    for _corpus, _path, reading in _file_readings(corpora):
+    for _corpus, path, reading in _file_readings(corpora):
         files += 1
         tokens += sum(tag != SPACE_TAG for tag in reading.tags)
         for problem in reading.problems:
             typer.echo(str(problem))
             problems[problem.kind] += 1
+        _suggest_detect(path, reading, settings, reader.encoding)
     msg.info(f"{files} file(s), {tokens:,} tokens")
     _print_problems(problems)
     if problems:
@@ -317,6 +324,7 @@ def stats(
     Example: python -m spacy_pretagged stats seeds/ --png tags.png
     """
     from . import tagsets
+    from .doc_keys import upos_sources
 
     settings = reader.settings("warn")
     corpora = _corpora(inputs, settings, reader.encoding, doc_per="file")
@@ -328,28 +336,49 @@ def stats(
     compounds: Counter = Counter()
     entities: Counter = Counter()
     problems: Counter = Counter()
+    sources: Counter = Counter()  # what decided the POS, by kind (table, rule, ...)
+    fired: Counter = Counter()  # rule key → tokens it decided
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        for _corpus, _path, reading in _file_readings(corpora):
+        for _corpus, path, reading in _file_readings(corpora):
             problems.update(p.kind for p in reading.problems)
             reading.problems = []
+            _suggest_detect(path, reading, settings, reader.encoding)
             doc = nlp(nlp.tokenizer.doc_from_reading(reading))
-            for t in doc:
+            for t, source in zip(doc, upos_sources(doc)):
                 if t.tag_ != SPACE_TAG:
                     tags[t.tag_] += 1
                     pos[t.pos_] += 1
                     types.add(t.text)
+                    kind, _, key = (source or "none").partition(":")
+                    sources[kind] += 1
+                    if kind == "rule":
+                        fired[key] += 1
             compounds.update(s.label_ for s in doc.spans.get("compounds", []))
             entities.update(e.label_ for e in doc.ents)
-    figures = {
+    mapper = nlp.get_pipe("pretagged_tag_mapper")
+    rules = []
+    for key, n in fired.most_common():
+        rule = mapper.rule(key)
+        rules.append({"rule": key, "tokens": n, "upos": rule.upos if rule else "",
+                      "reason": rule.reason if rule else ""})
+    figures: dict = {
         "tokens": sum(tags.values()), "types": len(types),
         "tags": dict(tags.most_common()), "pos": dict(pos.most_common()),
         "unknown_tags": {t: n for t, n in tags.most_common() if t not in known},
+        "upos_sources": dict(sources.most_common()), "rules_fired": rules,
         "compounds": dict(compounds), "entities": dict(entities), "problems": dict(problems),
     }
     msg.info(f"{figures['tokens']:,} tokens, {figures['types']:,} types, {len(tags)} tags")
     msg.table(tags.most_common(top), header=("tag", "count"), divider=True)
     msg.table(pos.most_common(top), header=("UPOS", "count"), divider=True)
+    msg.text("what decided the UPOS: " + (", ".join(
+        f"{kind} {n:,} ({100 * n / max(1, figures['tokens']):.1f} %)"
+        for kind, n in sources.most_common()) or "none"))
+    if rules:
+        msg.table([(r["rule"], r["tokens"], r["upos"], r["reason"]) for r in rules[:top]],
+                  header=("word rule (tagset:word:tag:prev:next)", "tokens", "UPOS", "reason"),
+                  divider=True, max_col=70)
     for name in ("unknown_tags", "compounds", "entities", "problems"):
         msg.text(f"{name}: {figures[name] or 'none'}")
     if json_path is not None:
@@ -357,6 +386,92 @@ def stats(
     if png is not None:
         _plot(tags.most_common(top), png)
         msg.good(f"wrote {png}")
+
+
+def _suggest_detect(path: Path, reading: Reading, settings: ReaderSettings,
+                    encoding: str) -> None:
+    """When many items of a file have tags the tagset does not know, say which preset
+    reads it best (`detect`), so a wrong --preset is one command away from fixed."""
+    from . import tagsets
+    from .tagsets import detect
+
+    items = sum(tag != SPACE_TAG for tag in reading.tags)
+    unknown = sum(detect.unknown_tags(reading, tagsets.load(settings.tagset).tags).values())
+    if not items or unknown / items <= detect.UNKNOWN_SHARE:
+        return
+    share = f"{100 * unknown / items:.1f} % of the items of {path} have tags the " \
+            f"{settings.tagset!r} tagset does not know"
+    try:
+        best = detect.detect_text(detect.sample(path, encoding)).best
+    except (UnicodeDecodeError, ValueError, OSError):
+        best = None
+    # typer.echo, not msg: one line however long (wasabi wraps), a path never broken
+    if best is not None and best.settings.tagset != settings.tagset and best.share > 0.5:
+        typer.echo(f"hint: {share}; it reads best with --preset {best.preset} "
+                   f"({100 * best.share:.1f} % of a sample's items known): see "
+                   f"`python -m spacy_pretagged detect {path}`")
+    else:
+        typer.echo(f"hint: {share}; `python -m spacy_pretagged detect {path}` compares the "
+                   "presets")
+
+
+@app.command()
+def detect(
+    inputs: List[Path] = INPUTS,
+    encoding: str = ENCODING,
+    lines: int = typer.Option(1000, "--lines", help="Lines read from the start of each file"),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead"),
+) -> None:
+    """Which producer wrote these files? Reads the first lines of each, tries every preset
+    and reports the best fit (format, separator, tagset) with the share of items each
+    tagset accepts and the tags the best one does not know.
+
+    Example: python -m spacy_pretagged detect 199801.txt --json
+    """
+    from .pipeline import decode_error
+    from .tagsets import detect as detection
+
+    try:
+        paths = detection.files(inputs)
+    except ValueError as e:
+        fail(str(e))
+    if not paths:
+        fail(f"no files in {', '.join(map(str, inputs))}")
+    samples: List[str] = []
+    per_file: List[dict] = []
+    for path in paths:
+        try:
+            text = detection.sample(path, encoding, lines)
+        except UnicodeDecodeError as e:
+            fail(decode_error(path, encoding, e))
+        samples.append(text)
+    result = detection.detect_samples(samples)
+    if len(paths) > 1:
+        for path, text in zip(paths, samples):
+            own = detection.detect_text(text).best
+            per_file.append({"path": str(path), "preset": own.preset,
+                             "share": round(own.share, 6)})
+    report = {**result.to_dict(), "files": per_file or [
+        {"path": str(paths[0]), "preset": result.best.preset,
+         "share": round(result.best.share, 6)}]}
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    best = result.best
+    msg.good(f"--preset {best.preset}: format {best.settings.format}, separator "
+             f"{best.settings.separator!r}, item separator "
+             f"{best.settings.item_separator or 'any whitespace'!r}, tagset "
+             f"{best.settings.tagset} ({100 * best.share:.1f} % of {best.items:,} items in "
+             f"{result.lines:,} lines known)")
+    msg.table([(fit.settings.tagset, fit.preset, f"{100 * fit.share:.1f} %", f"{fit.items:,}")
+               for fit in result.fits],
+              header=("tagset", "preset", "items accepted", "items read"), divider=True)
+    unknown = ", ".join(f"{tag} {n}" for tag, n in list(best.unknown.items())[:20])
+    msg.text(f"unknown tags ({best.settings.tagset}): {unknown or 'none'}")
+    mixed = sorted({f["preset"] for f in per_file})
+    if len(mixed) > 1:
+        msg.warn(f"the files do not agree: {', '.join(mixed)} fit best in some of them "
+                 "(--json lists each file)")
 
 
 def _plot(counts, path: Path) -> None:

@@ -31,6 +31,8 @@ LAYERS: List[Tuple[str, int]] = [
     ("formats.reader", 4),
     ("formats.write", 4),
     ("formats", 5),  # formats/__init__: the package's public names
+    # Above the tables it scores (listed first: the first matching prefix wins).
+    ("tagsets.detect", 7),
     ("tagsets", 6),
     ("doc_keys", 7),
     ("serialize", 7),

@@ -40,6 +40,11 @@ of its first word, then for each word `unescape(SpacesInToken)` or FORM, followe
 `unescape(SpacesAfter)` if present, else nothing if `SpaceAfter=No` or it is the document's
 last word, else one space.
 
+Provenance (`misc_upos_source=True`): every word's MISC also gets `UposSource=<what decided
+its UPOS>`, `token._.upos_source` (`table:ude1`, `rule:*:的:*:v*:*`, `override:v`,
+`unknown:vvn`), escaped as the other MISC values; nothing where the mapper recorded none.
+A corpus linguist can then grep a CoNLL-U file for the rule behind a tag.
+
 Headers: `# newdoc id = <doc id>` at each Doc's first sentence (optional), `# sent_id =
 <doc id>-<n>` with n counting the Doc's written sentences. Doc ids are `<prefix><k>` (k the
 Doc's 1-based position in the file) or what a `doc_id(doc, k)` callable returns; whitespace
@@ -63,6 +68,7 @@ from typing import Any, Callable, Dict, List, Optional, Set, TextIO, Tuple
 
 from spacy.tokens import Doc, Span, Token
 
+from ..doc_keys import upos_sources
 from ..formats import SPACE_TAG
 
 #: UD's escapes for SpacesAfter / SpacesBefore / SpacesInToken values.
@@ -132,12 +138,14 @@ class ConlluWriter:
         doc_id: Optional[DocId] = None,
         newdoc: bool = True,
         nfc: bool = True,
+        misc_upos_source: bool = False,
     ):
         self.out = out
         self.doc_id_prefix = doc_id_prefix
         self.doc_id = doc_id
         self.newdoc = newdoc
         self.nfc = nfc
+        self.misc_upos_source = misc_upos_source
         self.docs = self.sentences = self.tokens = 0
         self._ids: Set[str] = set()
 
@@ -158,6 +166,7 @@ class ConlluWriter:
             return 0, 0
         doc_id = self._next_id(doc)
         parsed = doc.has_annotation("DEP")
+        sources = upos_sources(doc) if self.misc_upos_source else None
         n_sents = n_tokens = 0
         for sent in sentences(doc):
             words = [t for t in sent if not is_whitespace_token(t)]
@@ -185,6 +194,9 @@ class ConlluWriter:
                     misc.append("SpaceAfter=No")
                 elif ws != " ":
                     misc.append("SpacesAfter=" + escape_spaces(ws))
+                source = sources[t.i] if sources is not None else None
+                if source is not None:
+                    misc.append("UposSource=" + escape_spaces(source))
                 head, dep = _head(t, ids) if parsed else ("_", "_")
                 rows.append("\t".join((
                     str(ids[t.i]), form, _form(t.lemma_) or "_", _tag(t.pos_), _tag(t.tag_),

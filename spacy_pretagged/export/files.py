@@ -102,11 +102,13 @@ def write_conllu(
     doc_id: Optional[DocId] = None,
     newdoc: bool = True,
     nfc: bool = True,
+    misc_upos_source: bool = False,
 ) -> Counts:
-    """CoNLL-U; see `spacy_pretagged.export.conllu` for columns and the whitespace policy."""
+    """CoNLL-U; see `spacy_pretagged.export.conllu` for columns, the whitespace policy and
+    `misc_upos_source` (what decided each UPOS, in MISC)."""
     with _open(path) as f:
         writer = ConlluWriter(f, doc_id_prefix=doc_id_prefix, doc_id=doc_id, newdoc=newdoc,
-                              nfc=nfc)
+                              nfc=nfc, misc_upos_source=misc_upos_source)
         for doc in docs:
             writer.write(doc)
     return Counts(writer.docs, writer.sentences, writer.tokens)

@@ -191,6 +191,20 @@ def test_text_formats_equal_single_process(cluster, data, tmp_path, to):
     assert len(sent_ids) == len(set(sent_ids)) == manifest["totals"]["sentences"]
 
 
+def test_upos_source_in_misc_on_dask_equals_single_process(cluster, data, tmp_path):
+    path = data / "hanlp.txt"
+    assert local(path, tmp_path / "one.conllu", "--to", "conllu",
+                 "--misc-upos-source").exit_code == 0
+    manifest = dd.convert([path], tmp_path / "shards",
+                          job("hanlp", to="conllu", misc_upos_source=True),
+                          chunk_bytes=2000, client=cluster)
+    got = "".join((tmp_path / "shards" / s["shard"]).read_text("utf-8")
+                  for s in manifest["shards"])
+    words = lambda text: [line for line in text.split("\n") if line[:1].isdigit()]  # noqa: E731
+    assert words(got) == words((tmp_path / "one.conllu").read_text("utf-8"))
+    assert all("UposSource=" in line for line in words(got))
+
+
 def test_lenient_problem_has_the_files_line_number(cluster, data, tmp_path):
     path = data / "pd_bad.txt"
     line = path.read_bytes().split(b"\r\n")[169].decode("utf-8")
