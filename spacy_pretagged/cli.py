@@ -1,8 +1,10 @@
 """The command line: `python -m spacy_pretagged …`, and the same as `python -m spacy pretagged …`.
 
 typer, wasabi and tqdm are already in spaCy's dependency tree, so the CLI adds nothing to
-install. Errors are one line on stderr and exit code 1, never a traceback: bad input is the
-normal case for a corpus tool.
+install. Every error is one line on stderr (`error: …`) and exit code 1, never a traceback:
+bad input is the normal case for a corpus tool; typer's own usage errors and Ctrl-C /
+SIGTERM too (`cli_process`). Every output is written through `export.outputs`, so a
+failed, refused or interrupted run leaves the inputs and any earlier output as they were.
 """
 from __future__ import annotations
 
@@ -12,16 +14,30 @@ import json
 import time
 import warnings
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, List, NamedTuple, NoReturn, Optional, Tuple
+from typing import (
+    Any,
+    Callable,
+    ContextManager,
+    Iterable,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 import typer
 from wasabi import msg
 
+from .cli_process import OneLineErrors, fail, pipe_workers
 from .formats import PRESETS, SPACE_TAG, PretaggedFormatError, ReaderSettings, Reading
 
-app = typer.Typer(help="spacy-pretagged: pre-tagged Chinese (word/tag) as spaCy Docs.",
-                  no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(cls=OneLineErrors, help="spacy-pretagged: pre-tagged Chinese (word/tag) as "
+                  "spaCy Docs.", no_args_is_help=True, rich_markup_mode=None)
+
 
 class ReaderOptions(NamedTuple):
     """The reading options of `convert`, `validate` and `stats`, as given (None: from the
@@ -85,12 +101,6 @@ def reading_options(command: Callable[..., None]) -> Callable[..., None]:
 INPUTS = typer.Argument(..., exists=True, help="Pre-tagged files or folders")
 
 
-def fail(message: str) -> NoReturn:
-    """One line on stderr, exit code 1."""
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
-
-
 def _build_nlp(settings: ReaderSettings) -> Any:
     from .pipeline import build_nlp
 
@@ -112,19 +122,55 @@ def _corpora(inputs: List[Path], settings: ReaderSettings, encoding: str,
 
 
 def _file_readings(corpora: list) -> Iterator[Tuple[Any, Path, Reading]]:
+    """Each file of each corpus, read; errors name the file (not the folder it is in)."""
     from .pipeline import decode_error
 
     for corpus in corpora:
-        files = iter(corpus.file_readings())
-        while True:
+        for path in _files(corpus):
             try:
-                yield corpus, *next(files)
-            except StopIteration:
-                break
+                reading = corpus.read_file(path)
             except PretaggedFormatError as e:
                 fail(str(e))
             except UnicodeDecodeError as e:
-                fail(decode_error(corpus.path, corpus.encoding, e))
+                fail(decode_error(path, corpus.encoding, e))
+            except OSError as e:
+                fail(f"cannot read {path}: {e.strerror or e}")
+            yield corpus, path, reading
+
+
+def _files(corpus: Any) -> List[Path]:
+    try:
+        return corpus.files()
+    except OSError as e:
+        fail(f"cannot read {e.filename or corpus.path}: {e.strerror or e}")
+
+
+def _refuse_overlap(output: Path, inputs: Sequence[Path], corpora: Sequence[Any] = ()) -> None:
+    """Before anything is opened: an output must not be an input, nor inside an input folder,
+    nor contain an input (`export.outputs.refuse_overlap`)."""
+    from .export.outputs import OutputError, refuse_overlap
+
+    try:
+        refuse_overlap(output, inputs, [path for c in corpora for path in _files(c)])
+    except OutputError as e:
+        fail(str(e))
+
+
+@contextmanager
+def _writing(output: Path, folder: Any = None) -> Iterator[Path]:
+    """`export.outputs.replacing_file(output)` (or `replacing_folder(output, folder)`) with
+    its refusals and write errors (a full disk) as one-line errors."""
+    from .export.outputs import OutputError, replacing_file, replacing_folder
+
+    target: ContextManager[Path] = (replacing_file(output) if folder is None
+                                    else replacing_folder(output, folder))
+    try:
+        with target as tmp:
+            yield tmp
+    except OutputError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"cannot write {output}: {e.strerror or e}; nothing was replaced")
 
 
 @app.command()
@@ -176,6 +222,8 @@ def convert(
     if engine == "dask" and shard_size:
         fail("--shard-size is for --engine local; with --engine dask every chunk of input "
              "(--chunk-bytes) is a shard")
+    if shard_size is not None and shard_size < 0:
+        fail(f"--shard-size must be a number of docs (0: no shards), not {shard_size}")
     settings = reader.settings(on_error)
     try:
         job = Conversion(settings, to=to, encoding=reader.encoding, doc_per=doc_per,
@@ -183,6 +231,7 @@ def convert(
     except ValueError as e:
         fail(str(e))
     corpora = _corpora(inputs, settings, reader.encoding, doc_per)
+    _refuse_overlap(output, inputs, corpora)
     if engine == "dask":
         _convert_on_dask(inputs, output, job, chunk_bytes=chunk_bytes, scheduler=scheduler,
                          n_workers=2 if n_process is None else n_process)
@@ -196,35 +245,42 @@ def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
     from tqdm import tqdm
 
     from .export import WRITERS
+    from .export.files import SHARD_NAME
 
-    nlp = _build_nlp(job.settings)
+    sharded = job.to == "spacy" and bool(shard_size)
     problems: Counter = Counter()
     tokens = 0
+    with _writing(output, SHARD_NAME if sharded else None) as tmp:
+        nlp = _build_nlp(job.settings)
 
-    def docs() -> Iterator:
-        for corpus, _path, reading in _file_readings(corpora):
-            problems.update(p.kind for p in reading.problems)
-            for part in corpus.split(reading):
-                part.problems = []  # counted once per file above
-                yield nlp.tokenizer.doc_from_reading(part)
+        def docs() -> Iterator:
+            for corpus, _path, reading in _file_readings(corpora):
+                problems.update(p.kind for p in reading.problems)
+                for part in corpus.split(reading):
+                    part.problems = []  # counted once per file above
+                    yield nlp.tokenizer.doc_from_reading(part)
 
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        bar = tqdm(unit=" tokens", unit_scale=True, desc="convert", leave=False)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            bar = tqdm(unit=" tokens", unit_scale=True, desc="convert", leave=False)
 
-        def counted(stream: Iterable) -> Iterator:
-            nonlocal tokens
-            for doc in stream:
-                tokens += len(doc)
-                bar.update(len(doc))
-                yield doc
+            def counted(stream: Iterable) -> Iterator:
+                nonlocal tokens
+                for doc in stream:
+                    tokens += len(doc)
+                    bar.update(len(doc))
+                    yield doc
 
-        stream = nlp.pipe(docs(), n_process=n_process, batch_size=job.batch_size)
-        options = {"shard_size": shard_size} if job.to == "spacy" and shard_size else {}
-        options.update(job.writer_options())
-        summary = WRITERS[job.to](counted(stream), output, **options)
-        bar.close()
+            try:
+                with pipe_workers(n_process) as feed:
+                    stream = nlp.pipe(feed(docs()), n_process=n_process,
+                                      batch_size=job.batch_size)
+                    options = {"shard_size": shard_size} if sharded else {}
+                    options.update(job.writer_options())
+                    summary = WRITERS[job.to](counted(stream), tmp, **options)
+            finally:
+                bar.close()  # before any error line
     elapsed = time.perf_counter() - start
     msg.good(f"wrote {output}: {summary.docs:,} docs, {summary.sentences:,} sentences, "
              f"{summary.tokens:,} tokens ({tokens / max(elapsed, 1e-9):,.0f} tokens/s)")
@@ -262,11 +318,10 @@ def _convert_on_dask(inputs: List[Path], output: Path, job: Any, *,
                                        n_workers=n_workers, scheduler=scheduler,
                                        progress=progress)
     except distributed.DistributedError as e:
+        fail(str(e))
+    finally:
         for bar in bars:
             bar.close()
-        fail(str(e))
-    for bar in bars:
-        bar.close()
     t, engine = manifest["totals"], manifest["engine"]
     msg.good(f"wrote {output}: {t['shards']} shard(s) and {distributed.MANIFEST}, "
              f"{t['docs']:,} docs, {t['sentences']:,} sentences, {t['tokens']:,} tokens "
@@ -328,6 +383,9 @@ def stats(
 
     settings = reader.settings("warn")
     corpora = _corpora(inputs, settings, reader.encoding, doc_per="file")
+    for output in (json_path, png):
+        if output is not None:
+            _refuse_overlap(output, inputs, corpora)
     nlp = _build_nlp(settings)
     known = tagsets.load(settings.tagset).tags
     tags: Counter = Counter()
@@ -382,7 +440,8 @@ def stats(
     for name in ("unknown_tags", "compounds", "entities", "problems"):
         msg.text(f"{name}: {figures[name] or 'none'}")
     if json_path is not None:
-        json_path.write_text(json.dumps(figures, ensure_ascii=False, indent=1), "utf-8")
+        with _writing(json_path) as tmp:
+            tmp.write_text(json.dumps(figures, ensure_ascii=False, indent=1), "utf-8")
     if png is not None:
         _plot(tags.most_common(top), png)
         msg.good(f"wrote {png}")
@@ -480,16 +539,24 @@ def _plot(counts, path: Path) -> None:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.backend_bases import FigureCanvasBase
     except ImportError:
         fail("--png needs matplotlib: pip install 'spacy-pretagged[plot]'")
+    # The format from the name the user gave (the temporary name ends in .tmp).
+    kind = path.suffix[1:].lower() or matplotlib.rcParams["savefig.format"]
+    if kind not in FigureCanvasBase.get_supported_filetypes():
+        fail(f"--png: matplotlib cannot write {kind!r} files ({path})")
     fig, ax = plt.subplots(figsize=(max(6, len(counts) * 0.4), 4))
     ax.bar([t for t, _ in counts], [n for _, n in counts])
     ax.set_ylabel("tokens")
     ax.set_title("tag distribution")
     ax.tick_params(axis="x", rotation=60)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        with _writing(path) as tmp:
+            fig.savefig(tmp, format=kind)
+    finally:
+        plt.close(fig)
 
 
 @app.command()
@@ -508,17 +575,21 @@ def show(
     from .export.pretagged import to_pretagged
     from .pipeline import decode_error, load_pipeline
 
+    if output is not None:
+        _refuse_overlap(output, [path] + ([Path(pipeline)] if Path(pipeline).exists() else []))
     nlp = load_pipeline(pipeline)
     if not hasattr(nlp.tokenizer, "read_file"):
         fail(f"{pipeline} does not use spacy_pretagged.PretaggedTokenizer.v1")
     try:
         doc = nlp(nlp.tokenizer.read_file(path, encoding=encoding))
+        with path.open(encoding=encoding, newline="") as f:
+            text = f.read()
     except PretaggedFormatError as e:
         fail(str(e))
     except UnicodeDecodeError as e:
         fail(decode_error(path, encoding, e))
-    with path.open(encoding=encoding, newline="") as f:
-        text = f.read()
+    except OSError as e:
+        fail(f"cannot read {path}: {e.strerror or e}")
     rows = [(t.i, repr(t.text) if t.is_space else t.text, t.tag_, t.pos_, str(t.morph) or "_",
              t.ent_type_ or "", "" if t.is_sent_start is False else "S")
             for t in (doc if limit <= 0 else doc[:limit])]
@@ -532,6 +603,7 @@ def show(
         "to_pretagged(doc) reproduces the file byte for byte" if same
         else "to_pretagged(doc) differs from the file (expected for spaced input)")
     if output is not None:
-        output.write_text(json.dumps(doc.to_json(), ensure_ascii=False, indent=1),
-                          encoding="utf-8")
+        with _writing(output) as tmp:
+            tmp.write_text(json.dumps(doc.to_json(), ensure_ascii=False, indent=1),
+                           encoding="utf-8")
         msg.good(f"wrote {output}")

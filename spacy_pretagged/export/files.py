@@ -9,6 +9,7 @@ what we write is what lands on disk (CoNLL-U wants LF; pre-tagged text keeps the
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Callable, Dict, Iterable, NamedTuple, Optional, Union
 
@@ -18,6 +19,9 @@ from .conllu import ConlluWriter, DocId, sentences
 from .pretagged import to_pretagged
 
 PathLike = Union[str, Path]
+#: The names `write_docbin(..., shard_size=N)` gives its shards (`000000.spacy`, …): what a
+#: shard folder may hold when a new run replaces it.
+SHARD_NAME = re.compile(r"\d{6,}\.spacy")
 
 
 class Counts(NamedTuple):
