@@ -46,10 +46,17 @@ def tag_table(name: str) -> List[str]:
 
 
 def rules_table() -> List[str]:
-    rules = tagsets.parse_rules(_rules_text(), "word_rules.tsv")  # all of them, in file order
-    out = [f"### Word rules ({len(rules)})", ""]
-    out += table(("tagset", "word", "tag", "next", "UPOS", "FEATS", "reason"),
-                 ((r.tagset, r.word, r.tag, r.next, r.upos, r.feats, r.reason) for r in rules))
+    rules = tagsets.all_word_rules()  # all of them, every tagset and profile, in file order
+    counts = {c: sum(r.conventions == c for r in rules) for c in ("*", *tagsets.CONVENTIONS)}
+    out = [f"### Word rules ({len(rules)})", "",
+           "prev / next: a condition on the previous / next word's tag (`*`: none). "
+           "conventions: the profile the rule belongs to (the mapper's `conventions` "
+           f"setting): `*` both ({counts['*']}), `gsd` ({counts['gsd']}), `ud_guidelines` "
+           f"({counts['ud_guidelines']}).", ""]
+    out += table(("tagset", "word", "tag", "prev", "next", "UPOS", "FEATS", "conventions",
+                  "reason"),
+                 ((r.tagset, r.word, r.tag, r.prev, r.next, r.upos, r.feats, r.conventions,
+                   r.reason) for r in rules))
     return out + [""]
 
 
@@ -76,11 +83,6 @@ def header() -> List[str]:
              f"`python benchmarks/decision_table.py --out {OUT}`). How the mapper uses them: "
              "[mapping](mapping.md).")
     return ["# Mapping decisions", "", intro, ""]
-
-
-def _rules_text() -> str:
-    from importlib import resources
-    return resources.files(tagsets.__name__).joinpath("word_rules.tsv").read_text("utf-8")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -8,9 +8,10 @@ lists (or bytes) so `doc.to_bytes()`, `DocBin(store_user_data=True)` and
 """
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
-from spacy.tokens import Token
+import numpy
+from spacy.tokens import Doc, Token
 
 from .formats import Problem
 
@@ -36,6 +37,63 @@ PINYIN = "pinyin"
 
 if not Token.has_extension(PINYIN):
     Token.set_extension(PINYIN, default=None)
+
+#: `token._.upos_source`: what decided the token's POS, as `pretagged_tag_mapper` set it —
+#: `table:<tag>` (the tag table's row for the token's tag), `override:<tag>` (the mapper's
+#: `overrides`), `unknown:<tag>` (a tag in no table: X), `rule:<key>` (the word rule with
+#: that key, `tagsets.WordRule.key`: tagset:word:tag:prev:next) or `space` (a whitespace
+#: token); None where the mapper did not run (or ran with `upos_source = false`) or the Doc
+#: was retokenized after it.
+UPOS_SOURCE = "upos_source"
+#: Where its values live: [codes, rule keys]. `codes` is one little-endian uint16 per token
+#: (bytes: 2 bytes a token, what DocBin, `doc.to_bytes` and pickling carry at no cost per
+#: token); codes below `SOURCE_RULE` are the kinds below, code `SOURCE_RULE + k` is the rule
+#: `rule keys[k]` (only the rules that fired in this Doc are listed).
+UPOS_SOURCE_KEY = "pretagged_upos_source"
+SOURCE_NONE, SOURCE_SPACE, SOURCE_TABLE, SOURCE_OVERRIDE, SOURCE_UNKNOWN = range(5)
+SOURCE_RULE = 8
+SOURCE_DTYPE = "<u2"
+_KINDS = {SOURCE_TABLE: "table:", SOURCE_OVERRIDE: "override:", SOURCE_UNKNOWN: "unknown:"}
+
+
+def upos_sources(doc: Doc) -> List[Optional[str]]:
+    """`token._.upos_source` of every token of `doc`, decoded once (what exports and
+    `stats` use instead of one extension call per token)."""
+    data = doc.user_data.get(UPOS_SOURCE_KEY)
+    if not _valid(data, len(doc)):
+        return [None] * len(doc)
+    codes, keys = data  # type: ignore[misc]
+    out: List[Optional[str]] = []
+    for token, code in zip(doc, numpy.frombuffer(codes, dtype=SOURCE_DTYPE).tolist()):
+        out.append(_label(code, token, keys))
+    return out
+
+
+def _valid(data: object, n_tokens: int) -> bool:
+    return (isinstance(data, (list, tuple)) and len(data) == 2
+            and isinstance(data[0], bytes) and len(data[0]) == 2 * n_tokens)
+
+
+def _label(code: int, token: Token, keys: Sequence[str]) -> Optional[str]:
+    if code >= SOURCE_RULE:
+        return "rule:" + keys[code - SOURCE_RULE]
+    if code == SOURCE_SPACE:
+        return "space"
+    kind = _KINDS.get(code)
+    return None if kind is None else kind + token.tag_
+
+
+def _upos_source(token: Token) -> Optional[str]:
+    data = token.doc.user_data.get(UPOS_SOURCE_KEY)
+    if not _valid(data, len(token.doc)):
+        return None
+    codes, keys = data  # type: ignore[misc]
+    i = 2 * token.i
+    return _label(int.from_bytes(codes[i:i + 2], "little"), token, keys)
+
+
+if not Token.has_extension(UPOS_SOURCE):
+    Token.set_extension(UPOS_SOURCE, getter=_upos_source)
 
 
 def problem_rows(problems: Sequence[Problem]) -> List[list]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
-from itertools import repeat
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy
@@ -22,7 +21,16 @@ from spacy.vocab import Vocab
 
 from . import tagsets
 from .component import RuleComponent
-from .doc_keys import GIVEN_TAGS_KEY
+from .doc_keys import (
+    GIVEN_TAGS_KEY,
+    SOURCE_DTYPE,
+    SOURCE_OVERRIDE,
+    SOURCE_RULE,
+    SOURCE_SPACE,
+    SOURCE_TABLE,
+    SOURCE_UNKNOWN,
+    UPOS_SOURCE_KEY,
+)
 from .formats import SPACE_TAG
 
 UNKNOWN = ("X", "raise")
@@ -30,12 +38,14 @@ Override = Union[str, Dict[str, str]]
 
 
 class PretaggedTagMapper(RuleComponent):
-    """Sets `pos`, `morph` (merged, never erased) and `lemma` (= the word, where unset).
+    """Sets `pos`, `morph` (merged, never erased) and `lemma` (= the word, where unset), and
+    with `upos_source` what decided each POS (`token._.upos_source`).
 
     Its data — the tag table and the word rules — is loaded from the package when the
     component is made from a config, and saved with the pipeline (`tags.tsv`,
     `word_rules.tsv`, like `AttributeRuler` saves its patterns): a loaded pipeline maps with
-    the tables it was saved with, whatever version of the package is installed."""
+    the tables it was saved with, whatever version of the package is installed. The rules
+    of both convention profiles are saved; `conventions` picks the ones that apply."""
 
     PARTS = ("cfg", "tags.tsv", "word_rules.tsv")
 
@@ -48,12 +58,15 @@ class PretaggedTagMapper(RuleComponent):
         overrides: Optional[Dict[str, Override]] = None,
         unknown: str = "X",
         word_rules: bool = True,
+        conventions: str = "gsd",
         keep_given_tags: bool = True,
+        upos_source: bool = True,
         scorer: Optional[Callable] = None,
     ):
         super().__init__(vocab, name, scorer)
         cfg = {"tagset": tagset, "overrides": dict(overrides or {}), "unknown": unknown,
-               "word_rules": word_rules, "keep_given_tags": keep_given_tags}
+               "word_rules": word_rules, "conventions": conventions,
+               "keep_given_tags": keep_given_tags, "upos_source": upos_source}
         self._configure(cfg, tagsets.load(tagset), tagsets.word_rules(tagset))
 
     def _configure(self, cfg: Dict[str, Any], table: tagsets.Tagset,
@@ -62,7 +75,12 @@ class PretaggedTagMapper(RuleComponent):
             raise ValueError(f"unknown must be one of {UNKNOWN}, not {cfg['unknown']!r}")
         # Pipelines saved before a setting existed get its default.
         cfg.setdefault("word_rules", True)
+        cfg.setdefault("conventions", "gsd")
         cfg.setdefault("keep_given_tags", True)
+        cfg.setdefault("upos_source", True)
+        if cfg["conventions"] not in tagsets.CONVENTIONS:
+            raise ValueError(f"conventions must be one of {', '.join(tagsets.CONVENTIONS)}, "
+                             f"not {cfg['conventions']!r}")
         tag_map = {tag: {"POS": row.upos, "MORPH": row.feats} for tag, row in table.rows.items()}
         for tag, value in cfg["overrides"].items():
             tag_map[tag] = _check_override(tag, value)
@@ -71,10 +89,11 @@ class PretaggedTagMapper(RuleComponent):
         self.rules = tuple(rules)
         self.tag_map: Dict[str, Dict[str, str]] = tag_map
         strings, morphology = self.vocab.strings, self.vocab.morphology
-        entries = {strings.add(tag): (POS_IDS[e["POS"]], morphology.add(e["MORPH"]))
+        entries = {strings.add(tag): (POS_IDS[e["POS"]], morphology.add(e["MORPH"]),
+                                      SOURCE_OVERRIDE if tag in cfg["overrides"] else SOURCE_TABLE)
                    for tag, e in tag_map.items()}
-        entries[strings.add(SPACE_TAG)] = (POS_IDS["SPACE"], morphology.add(""))
-        # The table as sorted hash keys with parallel POS / MORPH columns: one
+        entries[strings.add(SPACE_TAG)] = (POS_IDS["SPACE"], morphology.add(""), SOURCE_SPACE)
+        # The table as sorted hash keys with parallel POS / MORPH / source columns: one
         # `searchsorted` maps a whole Doc, with no Python work per token or per tag.
         # A last key above every hash makes every `searchsorted` index valid.
         keys = sorted(entries)
@@ -84,8 +103,10 @@ class PretaggedTagMapper(RuleComponent):
                                     dtype="uint64")
         self._key_morph = numpy.array([entries[k][1] for k in keys] + [self._empty_morph],
                                       dtype="uint64")
+        self._key_source = numpy.array([entries[k][2] for k in keys] + [SOURCE_UNKNOWN],
+                                       dtype=SOURCE_DTYPE)
         self._merged: Dict[tuple, int] = {}
-        self._rules = _CompiledRules(self.vocab, self.rules if cfg["word_rules"] else ())
+        self._rules = _CompiledRules(self.vocab, self.active_rules if cfg["word_rules"] else ())
         self._attrs = [TAG, IS_SPACE, MORPH, LEMMA, ORTH, *self._rules.flags]
 
     # Saved: the settings with the version that saved them, the table and the rules as TSV.
@@ -119,6 +140,18 @@ class PretaggedTagMapper(RuleComponent):
     def tagset(self) -> str:
         return self.cfg["tagset"]
 
+    @property
+    def active_rules(self) -> Tuple[tagsets.WordRule, ...]:
+        """The word rules of the `conventions` profile, in file order (what the mapper
+        applies when `word_rules` is on)."""
+        conventions = self.cfg["conventions"]
+        return tuple(r for r in self.rules if r.applies_to(conventions))
+
+    def rule(self, key: str) -> Optional[tagsets.WordRule]:
+        """The active rule with this `WordRule.key` (`token._.upos_source` is `rule:<key>`),
+        None if there is none."""
+        return self._rules.by_rule_key.get(key)
+
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
@@ -131,12 +164,23 @@ class PretaggedTagMapper(RuleComponent):
         pos = self._key_pos[at]  # a tag in no table: X, no features
         table_morph = self._key_morph[at]
         unknown = self._keys[at] != tags
+        source = self._key_source[at] if self.cfg["upos_source"] else None
         if unknown.any():
             first = int(numpy.argmax(unknown))
             pos[unknown] = self._unknown(doc, first, int(tags[first]))
+            if source is not None:
+                source[unknown] = SOURCE_UNKNOWN
+        fired: List[str] = []
         if self._rules:
-            self._rules.apply(orth, tags, is_space, arr[:, 5:], pos, table_morph)
-        pos[is_space.astype(bool)] = POS_IDS["SPACE"]
+            fired = self._rules.apply(orth, tags, is_space, arr[:, 5:], pos, table_morph,
+                                      source)
+        spaces = is_space.astype(bool)
+        pos[spaces] = POS_IDS["SPACE"]
+        if source is not None:
+            source[spaces] = SOURCE_SPACE
+            doc.user_data[UPOS_SOURCE_KEY] = [source.tobytes(), fired]
+        else:
+            doc.user_data.pop(UPOS_SOURCE_KEY, None)  # from an earlier run: stale now
         if morph.any():
             new_morph = numpy.where(morph == 0, table_morph, morph)
             # Features already on the token (from the input, or a component before us) win;
@@ -229,40 +273,40 @@ def _shape_flag(vocab: Vocab) -> int:
 class _CompiledRules:
     """The word rules as hash lookups. Tokens whose word a rule names (one `searchsorted`)
     or that have a shape (a lexeme flag) are the candidates; what a (word, tag) pair gets is
-    decided once and cached, so the work per candidate is one dict lookup."""
+    decided once and cached, so the work per candidate is one dict lookup (and, for rules
+    with a condition, a look at the neighbours' tags)."""
 
     def __init__(self, vocab: Vocab, rules: Iterable[tagsets.WordRule]):
         strings, morphology = vocab.strings, vocab.morphology
         self.strings = strings
-        # key: (word or shape, tag hash or 0 for *) → [(next condition or None, (pos, morph))]
+        # key: (word or shape, tag hash or 0 for *) →
+        #   [(prev condition or None, next condition or None, (pos, morph, rule key))]
         self.by_key: Dict[tuple, list] = {}
+        self.by_rule_key: Dict[str, tagsets.WordRule] = {}
         shapes = set()
         for r in rules:
             word = r.word if r.word.startswith("@") else strings.add(r.word)
             key = (word, 0 if r.tag == "*" else strings.add(r.tag))
+            prev = None if r.prev == "*" else r.prev
             cond = None if r.next == "*" else r.next
-            entry = (POS_IDS[r.upos], morphology.add(r.feats))
-            self.by_key.setdefault(key, []).append((cond, entry))
+            entry = (POS_IDS[r.upos], morphology.add(r.feats), r.key)
+            self.by_key.setdefault(key, []).append((prev, cond, entry))
+            self.by_rule_key.setdefault(r.key, r)
             if r.word.startswith("@"):
                 shapes.add(r.word)
         self.words = numpy.array(sorted({k[0] for k in self.by_key if isinstance(k[0], int)}),
                                  dtype="uint64")
         self.shapes = [shape for shape in SHAPES if shape in shapes]
         self.flags = [_shape_flag(vocab)] if self.shapes else []
-        # (word, tag) → (options with a next condition, first plain entry or None)
+        # (word, tag) → (options with a condition, first plain entry or None)
         self._decided: Dict[Tuple[int, int], Tuple[list, Optional[tuple]]] = {}
-        # (word, tag) without next conditions → KEEP or an index into the two arrays;
-        # (word, tag, next tag or None) → the same, for those with next conditions
-        self._codes: Dict[Tuple[int, int], int] = {}
-        self._codes3: Dict[Tuple[int, int, Optional[int]], int] = {}
-        self._entry_codes: Dict[tuple, int] = {}
-        self._plain_pos = numpy.empty(0, dtype="uint64")
-        self._plain_morph = numpy.empty(0, dtype="uint64")
 
     def __bool__(self) -> bool:
         return bool(self.by_key)
 
-    def apply(self, orth, tags, is_space, shape_flags, pos, morph) -> None:
+    def apply(self, orth, tags, is_space, shape_flags, pos, morph, source) -> List[str]:
+        """Set `pos` and `morph` (and `source`, unless None) of the tokens a rule decides;
+        returns the keys of the rules that fired, in the order of their source codes."""
         if len(self.words):
             at = numpy.minimum(numpy.searchsorted(self.words, orth), len(self.words) - 1)
             candidates = self.words[at] == orth
@@ -272,64 +316,28 @@ class _CompiledRules:
             candidates = shape_flags[:, 0].astype(bool)
         idx = numpy.flatnonzero(candidates)
         if not len(idx):
-            return
-        # Most candidates' (word, tag) has a decision that does not look at the next word:
-        # its code (an index into `_plain_pos` / `_plain_morph`, or KEEP) is one dict lookup
-        # at C speed, and the changes are set with NumPy. The others (not seen yet, or with
-        # a rule on the next word) go one by one.
-        keys = list(zip(orth[idx].tolist(), tags[idx].tolist()))
-        codes = numpy.fromiter(map(self._codes.get, keys, repeat(_UNDECIDED)), dtype="int64",
-                               count=len(keys))
-        plain = codes >= 0
-        if plain.any():
-            hit = idx[plain]
-            pos[hit] = self._plain_pos[codes[plain]]
-            morph[hit] = self._plain_morph[codes[plain]]
-        rest = numpy.flatnonzero(codes == _UNDECIDED)
-        if not len(rest):
-            return
-        # The rest may depend on the next word's tag (whitespace tokens skipped, none at the
-        # end of the Doc): (word, tag, next tag) has one decision, coded the same way.
-        at = idx[rest]
-        words = numpy.flatnonzero(~is_space.astype(bool))
-        j = numpy.searchsorted(words, at, side="right")
-        has_next = j < len(words)
-        nexts = tags[words[numpy.minimum(j, len(words) - 1)]].tolist() if len(words) \
-            else [0] * len(at)
-        for k in numpy.flatnonzero(~has_next).tolist():
-            nexts[k] = None
-        keys3 = [(*keys[k], nxt) for k, nxt in zip(rest.tolist(), nexts)]
-        codes3 = numpy.fromiter(map(self._codes3.get, keys3, repeat(_UNDECIDED)),
-                                dtype="int64", count=len(keys3))
-        for k in numpy.flatnonzero(codes3 == _UNDECIDED).tolist():
-            codes3[k] = self._decide_next(*keys3[k])
-        plain = codes3 >= 0
-        hit = at[plain]
-        pos[hit] = self._plain_pos[codes3[plain]]
-        morph[hit] = self._plain_morph[codes3[plain]]
-
-    def _decide_next(self, word: int, tag: int, next_tag: Optional[int]) -> int:
-        """The code of (word, tag) before a word tagged `next_tag` (None: no next word)."""
-        conditional, entry = self._decided.get((word, tag)) or self._decide(word, tag)
-        if next_tag is not None:
-            text = self.strings[next_tag] if next_tag else ""
-            for cond, option in conditional:
-                if text.startswith(cond[:-1]) if cond.endswith("*") else text == cond:
+            return []
+        decided, n = self._decided, len(orth)
+        hits, new_pos, new_morph, codes = [], [], [], []
+        fired: Dict[str, int] = {}
+        for i, word, tag in zip(idx.tolist(), orth[idx].tolist(), tags[idx].tolist()):
+            conditional, plain = decided.get((word, tag)) or self._decide(word, tag)
+            entry = plain
+            for prev, cond, option in conditional:
+                if (prev is None or self._matches(prev, i, -1, n, tags, is_space)) and \
+                        (cond is None or self._matches(cond, i, 1, n, tags, is_space)):
                     entry = option
                     break
-        code = self._codes3[(word, tag, next_tag)] = self._code(entry)
-        return code
-
-    def _code(self, entry: Optional[tuple]) -> int:
-        """KEEP for no entry, else the entry's index in the (POS, MORPH) arrays."""
-        if entry is None:
-            return _KEEP
-        code = self._entry_codes.get(entry)
-        if code is None:
-            code = self._entry_codes[entry] = len(self._plain_pos)
-            self._plain_pos = numpy.append(self._plain_pos, numpy.uint64(entry[0]))
-            self._plain_morph = numpy.append(self._plain_morph, numpy.uint64(entry[1]))
-        return code
+            if entry is not None:
+                hits.append(i)
+                new_pos.append(entry[0])
+                new_morph.append(entry[1])
+                codes.append(fired.setdefault(entry[2], SOURCE_RULE + len(fired)))
+        pos[hits] = new_pos
+        morph[hits] = new_morph
+        if source is not None:
+            source[hits] = codes
+        return list(fired)
 
     def _decide(self, word: int, tag: int) -> Tuple[list, Optional[tuple]]:
         """Most specific first: conditional rules (word+tag, word, shape+tag, shape), then
@@ -340,17 +348,22 @@ class _CompiledRules:
         if shape is not None:
             keys += [(shape, tag), (shape, 0)]
         options = [o for key in keys for o in self.by_key.get(key, ())]
-        conditional = [o for o in options if o[0] is not None]
-        plain = next((entry for cond, entry in options if cond is None), None)
+        conditional = [o for o in options if o[0] is not None or o[1] is not None]
+        plain = next((entry for prev, cond, entry in options if prev is None and cond is None),
+                     None)
         decided = self._decided[(word, tag)] = (conditional, plain)
-        if not conditional:  # the same for every token of this (word, tag): a code
-            self._codes[(word, tag)] = self._code(plain)
         return decided
 
-
-
-#: Codes of `_CompiledRules._codes`: no rule applies; not decided yet or next-conditional.
-_KEEP, _UNDECIDED = -1, -2
+    def _matches(self, cond: str, i: int, step: int, n: int, tags, is_space) -> bool:
+        """Whether the tag of the nearest word before (step -1) or after (step 1) token `i`,
+        whitespace tokens skipped, meets `cond`; never at the edge of the Doc."""
+        j = i + step
+        while 0 <= j < n and is_space[j]:
+            j += step
+        if not 0 <= j < n:
+            return False
+        tag = self.strings[int(tags[j])] if tags[j] else ""
+        return tag.startswith(cond[:-1]) if cond.endswith("*") else tag == cond
 
 
 def _check_override(tag: str, value: Override) -> Dict[str, str]:
@@ -372,7 +385,9 @@ def _check_override(tag: str, value: Override) -> Dict[str, str]:
         "overrides": {},
         "unknown": "X",
         "word_rules": True,
+        "conventions": "gsd",
         "keep_given_tags": True,
+        "upos_source": True,
         "scorer": {"@scorers": "spacy.morphologizer_scorer.v1"},
     },
     # token.tag: with keep_given_tags, the tags the input gave are put back over a
@@ -388,9 +403,12 @@ def make_tag_mapper(
     overrides: Dict[str, Union[str, Dict[str, str]]],
     unknown: str,
     word_rules: bool,
+    conventions: str,
     keep_given_tags: bool,
+    upos_source: bool,
     scorer: Optional[Callable],
 ) -> PretaggedTagMapper:
     return PretaggedTagMapper(nlp.vocab, name, tagset=tagset, overrides=overrides,
                               unknown=unknown, word_rules=word_rules,
-                              keep_given_tags=keep_given_tags, scorer=scorer)
+                              conventions=conventions, keep_given_tags=keep_given_tags,
+                              upos_source=upos_source, scorer=scorer)

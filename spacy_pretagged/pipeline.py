@@ -63,13 +63,15 @@ class Conversion:
     """What a conversion does, whoever runs it (this process, a process pool, a Dask
     worker): read files with `settings` in `encoding`, cut them into `doc_per` units, run the
     pipeline `build_nlp(settings)` in batches of `batch_size`, write format `to`
-    (`export.WRITERS`). Frozen and picklable: it is what workers are sent."""
+    (`export.WRITERS`), with `misc_upos_source` (CoNLL-U: what decided each UPOS, in
+    MISC). Frozen and picklable: it is what workers are sent."""
 
     settings: ReaderSettings
     to: str = "spacy"
     encoding: str = "utf-8"
     doc_per: str = "line"
     batch_size: int = 256
+    misc_upos_source: bool = False
 
     def __post_init__(self) -> None:
         if self.to not in WRITERS:
@@ -83,6 +85,14 @@ class Conversion:
             codecs.lookup(self.encoding)
         except LookupError:
             raise ValueError(f"unknown encoding: {self.encoding}") from None
+        if self.misc_upos_source and self.to != "conllu":
+            raise ValueError(f"the UPOS source goes into CoNLL-U's MISC column: it needs the "
+                             f"conllu output format, not {self.to!r} (DocBin keeps it in "
+                             f"user_data anyway)")
+
+    def writer_options(self) -> Dict[str, Any]:
+        """The options of this conversion for its writer (`export.WRITERS[to]`)."""
+        return {"misc_upos_source": True} if self.misc_upos_source else {}
 
     def corpus(self, path: Union[str, Path]) -> PretaggedCorpus:
         return make_corpus(path, self.settings, encoding=self.encoding, doc_per=self.doc_per)

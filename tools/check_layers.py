@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 #: Module (or package prefix) → layer, lowest first. The first matching prefix wins.
 LAYERS: List[Tuple[str, int]] = [
     ("about", 0),
+    ("export.outputs", 0),  # safe outputs: standard library only, for export/, distributed/, cli
     ("formats.records", 1),
     ("formats.settings", 1),
     ("formats.stream", 2),
@@ -32,6 +33,8 @@ LAYERS: List[Tuple[str, int]] = [
     ("formats.reader", 4),
     ("formats.write", 4),
     ("formats", 5),  # formats/__init__: the package's public names
+    # Above the tables it scores (listed first: the first matching prefix wins).
+    ("tagsets.detect", 7),
     ("tagsets", 6),
     ("doc_keys", 7),
     ("serialize", 7),
@@ -54,6 +57,7 @@ LAYERS: List[Tuple[str, int]] = [
     ("distributed.worker", 15),
     ("distributed.client", 16),
     ("distributed", 17),
+    ("cli_process", 18),  # one-line errors, signals, ending spaCy's workers: for cli
     ("cli", 18),
     ("spacy_cli", 19),
     ("__main__", 19),

@@ -15,10 +15,12 @@ lines (UTF-7, HZ, ISO-2022) are not cut either.
 Each chunk is one partition of a `dask.bag` and one output shard, `part-NNNNN.<ext>`,
 numbered in input order (the inputs as given, a folder's files sorted, then chunk order), so
 the shards read in name order hold exactly the Docs of a single-process `convert` (CoNLL-U
-doc ids are `part-NNNNN-docK`, so sent_ids stay unique across shards). `manifest.json` is
-written last: a folder without one is an unfinished or failed run. In strict mode
-(`on_error="raise"`) the error reported is the first in input order, as a single process
-would report it; later partitions are cancelled.
+doc ids are `part-NNNNN-docK`, so sent_ids stay unique across shards). The shards go into a
+new folder beside the output, `manifest.json` last, and that folder replaces the output as a
+whole only when every chunk converted (`export.outputs.replacing_folder`): a failed run
+leaves an earlier output as it was, and the output never mixes shards of two runs. In
+strict mode (`on_error="raise"`) the error reported is the first in input order, as a
+single process would report it; later partitions are cancelled.
 
 Exactness at a cut. What the reader makes of a line can depend on the line before it: a
 line break and the whitespace around it become one `_SP` token (a concatenated line's

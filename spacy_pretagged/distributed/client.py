@@ -1,6 +1,11 @@
 """The client side: submit the chunks to a Dask cluster, collect results in input order,
 write the manifest. Imports dask only inside functions: the package works without the
-`dask` extra."""
+`dask` extra.
+
+The shards are written into a new folder beside the output (`export.outputs.
+replacing_folder`), the manifest last, and the folder is swapped in for the output only when
+every chunk converted: a failed, refused or interrupted run leaves an earlier output as it
+was, and the output never holds shards of two runs."""
 from __future__ import annotations
 
 import json
@@ -11,23 +16,24 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from ..about import __version__
+from ..export.outputs import OutputError, refuse_overlap, replacing_folder
 from ..formats import Problem
 from ..pipeline import Conversion
 from .plan import DEFAULT_CHUNK_BYTES, EXTENSIONS, MANIFEST, Chunk, DistributedError, PathLike, plan
 from .worker import convert_chunk
 
-_OURS = re.compile(r"^(part-\d{5,}\.(spacy|conllu|jsonl|txt)|\.part-\d{5,}\..*\.tmp|"
-                   + re.escape(MANIFEST) + r")$")
+#: What a Dask conversion writes in its output folder: shards, the manifest, and the temporary
+#: names of shards being written (left by a worker killed mid-write in an earlier version,
+#: which wrote into the output folder itself). Anything else makes the run stop: the folder
+#: is replaced as a whole.
+OWNED = re.compile(r"part-\d{5,}\.(spacy|conllu|jsonl|txt)|\.part-\d{5,}\..*\.tmp|"
+                   + re.escape(MANIFEST))
 
-
-def _prepare_output(output: Path) -> None:
-    if output.exists() and not output.is_dir():
-        raise DistributedError(f"{output} is a file; a Dask conversion writes a folder "
-                               "(shards and manifest.json)")
-    output.mkdir(parents=True, exist_ok=True)
-    for old in output.iterdir():  # shards of an earlier run would mix with ours
-        if old.is_file() and _OURS.match(old.name):
-            old.unlink()
+#: How `convert` starts a LocalCluster (besides `n_workers`): one-thread worker processes,
+#: the dashboard on localhost only, on a free port (never on all interfaces, and never
+#: failing because port 8787 is taken); the scheduler and workers listen on localhost too.
+LOCAL_CLUSTER: Dict[str, Any] = {"threads_per_worker": 1, "processes": True,
+                                 "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"}
 
 
 def _error_message(chunk: Chunk, error: Dict[str, Any], first_line: Optional[int],
@@ -91,24 +97,53 @@ def convert(
     returns the manifest (also written to `output/manifest.json`).
 
     The cluster: `client` if given (left open), else a `distributed.Client(scheduler)` if
-    given, else a `LocalCluster` of `n_workers` one-thread worker processes; what this
-    function opens it closes. Raises `DistributedError` with a one-line message on bad
-    settings, a format error (`on_error="raise"`, the first in input order, with the file's
-    line and column) or undecodable bytes; `ImportError` without dask."""
+    given, else a `LocalCluster` of `n_workers` one-thread worker processes
+    (`LOCAL_CLUSTER`); what this function opens it closes. The shards and then the manifest
+    are written into a new folder that replaces `output` as a whole when all is done; an
+    existing `output` must hold only what this function writes (`OWNED`), an input must not
+    be `output` or inside it, nor `output` inside an input folder. Raises `DistributedError`
+    with a one-line message on any of these, bad settings, a format error
+    (`on_error="raise"`, the first in input order, with the file's line and column),
+    undecodable bytes, an unreadable input or a failed write, and then `output` is as it
+    was; `ImportError` without dask."""
     if chunk_bytes < 1 or n_workers < 1:
         raise DistributedError("chunk_bytes and n_workers must be at least 1")
     try:
         corpora = [job.corpus(path) for path in inputs]
-    except ValueError as e:
+        files = [(str(path), path) for corpus in corpora for path in corpus.files()]
+        refuse_overlap(output, inputs, [path for _, path in files])
+    except ValueError as e:  # OutputError too
         raise DistributedError(str(e)) from None
+    except OSError as e:  # a folder that cannot be listed
+        raise DistributedError(f"cannot read {e.filename}: {e.strerror or e}") from None
     import dask.bag  # noqa: F401  (fail before any work if the extra is missing)
-    import distributed
 
-    files = [(str(path), path) for corpus in corpora for path in corpus.files()]
-    chunks = plan(files, corpora[0].reader, job.encoding, job.doc_per, chunk_bytes) \
-        if files else []
-    output = Path(output).resolve()
-    _prepare_output(output)
+    try:
+        chunks = plan(files, corpora[0].reader, job.encoding, job.doc_per, chunk_bytes) \
+            if files else []
+    except OSError as e:
+        raise DistributedError(f"cannot read {e.filename}: {e.strerror or e}") from None
+    try:
+        with replacing_folder(output, OWNED) as folder:
+            manifest = _convert_into(folder, chunks, job, chunk_bytes=chunk_bytes,
+                                     n_workers=n_workers, scheduler=scheduler, client=client,
+                                     progress=progress)
+            # Last: a folder with a manifest is a finished run.
+            (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1)
+                                           + "\n", encoding="utf-8")
+    except OutputError as e:
+        raise DistributedError(str(e)) from None
+    except OSError as e:  # the manifest or the swap; the cluster's own errors are caught
+        raise DistributedError(f"cannot write {output}: {e.strerror or e}; {output} is as "
+                               "it was") from None
+    return manifest
+
+
+def _convert_into(folder: Path, chunks: List[Chunk], job: Conversion, *, chunk_bytes: int,
+                  n_workers: int, scheduler: Optional[str], client: Any,
+                  progress: Optional[Callable[[Dict[str, Any]], None]]) -> Dict[str, Any]:
+    """Convert `chunks` into shards in `folder`; the manifest (not written)."""
+    import distributed
 
     began = time.perf_counter()
     opened: List[Any] = []
@@ -121,10 +156,11 @@ def convert(
                                        f"{e}".splitlines()[0]) from None
             opened.append(client)
         elif client is None:
-            cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1,
-                                               processes=True,
-                                               # localhost only: never on all interfaces
-                                               dashboard_address="127.0.0.1:0")
+            try:
+                cluster = distributed.LocalCluster(n_workers=n_workers, **LOCAL_CLUSTER)
+            except Exception as e:  # OSError (no free port), RuntimeError (no worker)
+                raise DistributedError(f"cannot start a dask LocalCluster: {e}"
+                                       .splitlines()[0]) from None
             opened.append(cluster)
             client = distributed.Client(cluster)
             opened.append(client)
@@ -135,7 +171,7 @@ def convert(
                                    " in 120 s") from None
         workers = client.nthreads()
         started = time.perf_counter()
-        results = _run(client, chunks, job, output, progress) if chunks else {}
+        results = _run(client, chunks, job, folder, progress) if chunks else {}
         timing = (started - began, time.perf_counter() - started)
     finally:
         for thing in reversed(opened):
@@ -157,11 +193,8 @@ def convert(
         chunk = chunks[errors[0]]
         raise DistributedError(_error_message(chunk, results[chunk.number]["error"],
                                               first_lines.get(chunk.number), job.encoding))
-    manifest = _manifest(chunks, results, first_lines, job, chunk_bytes, scheduler,
-                         workers, timing)
-    (output / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
-                                   encoding="utf-8")
-    return manifest
+    return _manifest(chunks, results, first_lines, job, chunk_bytes, scheduler, workers,
+                     timing)
 
 
 #: What a shard, a file and the totals count: the writers' `Counts` (words and whitespace

@@ -18,7 +18,8 @@ from ..formats import Reader
 DEFAULT_CHUNK_BYTES = 4 * 2 ** 20
 #: Shard file extension per `--to` format.
 EXTENSIONS = {"spacy": ".spacy", "conllu": ".conllu", "jsonl": ".jsonl", "pretagged": ".txt"}
-INSTALL_HINT = "--engine dask needs: pip install 'spacy-pretagged[dask]'"
+#: What to install for the Dask conversion.
+INSTALL_HINT = "pip install 'spacy-pretagged[dask]'"
 MANIFEST = "manifest.json"
 #: The reader's line breaks (formats/reader.py `_LINE_BREAK`), on bytes.
 _BREAK = re.compile(rb"\r\n|\r|\n")

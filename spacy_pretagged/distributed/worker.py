@@ -86,7 +86,7 @@ def convert_chunk(chunk: Chunk, job: Conversion, output: str) -> Dict[str, Any]:
             yield tokenizer.doc_from_reading(part)
 
     to = job.to
-    options: Dict[str, Any] = {}
+    options: Dict[str, Any] = job.writer_options()
     if to == "conllu":
         options["doc_id_prefix"] = f"{chunk.name}-doc"  # sent_ids unique across shards
     final = Path(output) / (chunk.name + EXTENSIONS[to])

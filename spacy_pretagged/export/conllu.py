@@ -40,6 +40,11 @@ of its first word, then for each word `unescape(SpacesInToken)` or FORM, followe
 `unescape(SpacesAfter)` if present, else nothing if `SpaceAfter=No` or it is the document's
 last word, else one space.
 
+Provenance (`misc_upos_source=True`): every word's MISC also gets `UposSource=<what decided
+its UPOS>`, `token._.upos_source` (`table:ude1`, `rule:*:的:*:v*:*`, `override:v`,
+`unknown:vvn`), escaped as the other MISC values; nothing where the mapper recorded none.
+A corpus linguist can then grep a CoNLL-U file for the rule behind a tag.
+
 Headers: `# newdoc id = <doc id>` at each Doc's first sentence (optional), `# sent_id =
 <doc id>-<n>` with n counting the Doc's written sentences. Doc ids are `<prefix><k>` (k the
 Doc's 1-based position in the file) or what a `doc_id(doc, k)` callable returns; whitespace
@@ -66,6 +71,7 @@ import numpy
 from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.tokens import Doc, MorphAnalysis, Span, Token
 
+from ..doc_keys import upos_sources
 from ..formats import SPACE_TAG
 from .arrays import Codes, Counts, StringCache, Tally, sentence_starts, whitespace_mask
 
@@ -148,12 +154,14 @@ class ConlluWriter:
         doc_id: Optional[DocId] = None,
         newdoc: bool = True,
         nfc: bool = True,
+        misc_upos_source: bool = False,
     ):
         self.out = out
         self.doc_id_prefix = doc_id_prefix
         self.doc_id = doc_id
         self.newdoc = newdoc
         self.nfc = nfc
+        self.misc_upos_source = misc_upos_source
         self._tally = Tally()
         self._ids: Set[str] = set()
         self._caches: Optional[_Caches] = None
@@ -218,6 +226,13 @@ class ConlluWriter:
         if before:
             value = "SpacesBefore=" + escape_spaces(before)
             misc[0] = value if misc[0] == "_" else f"{value}|{misc[0]}"
+        if self.misc_upos_source:  # what decided each UPOS, last in MISC
+            sources = upos_sources(doc)
+            for k, i in enumerate(words.tolist()):
+                source = sources[i]
+                if source is not None:
+                    value = "UposSource=" + escape_spaces(source)
+                    misc[k] = value if misc[k] == "_" else f"{misc[k]}|{value}"
 
         lemma = cols[words, _LEMMA]
         if (lemma == cols[words, _ORTH]).all():

@@ -9,6 +9,7 @@ what we write is what lands on disk (CoNLL-U wants LF; pre-tagged text keeps the
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Optional, Union
 
@@ -21,6 +22,9 @@ from .jsonl import JsonLines
 from .pretagged import to_pretagged
 
 PathLike = Union[str, Path]
+#: The names `write_docbin(..., shard_size=N)` gives its shards (`000000.spacy`, …): what a
+#: shard folder may hold when a new run replaces it.
+SHARD_NAME = re.compile(r"\d{6,}\.spacy")
 
 
 def _open(path: PathLike):
@@ -97,11 +101,13 @@ def write_conllu(
     doc_id: Optional[DocId] = None,
     newdoc: bool = True,
     nfc: bool = True,
+    misc_upos_source: bool = False,
 ) -> Counts:
-    """CoNLL-U; see `spacy_pretagged.export.conllu` for columns and the whitespace policy."""
+    """CoNLL-U; see `spacy_pretagged.export.conllu` for columns, the whitespace policy and
+    `misc_upos_source` (what decided each UPOS, in MISC)."""
     with _open(path) as f:
         writer = ConlluWriter(f, doc_id_prefix=doc_id_prefix, doc_id=doc_id, newdoc=newdoc,
-                              nfc=nfc)
+                              nfc=nfc, misc_upos_source=misc_upos_source)
         for doc in docs:
             writer.write(doc)
     return writer.counts

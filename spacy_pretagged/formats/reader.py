@@ -318,7 +318,10 @@ class Reader:
             kind, word, tag = untagged_rest(line[rest_start:body_end], self.separator, self.tags)
             if kind == "no_separator" and len(events) == before:
                 kind = "untagged_line"
-            problems.append(Problem(kind, _MESSAGES[kind], line_no, rest_start + 1, rest))
+            # The text kept is the start of the rest (all of it on a sane line): a
+            # problem of a 5 MB untagged line does not carry the 5 MB.
+            problems.append(Problem(kind, _MESSAGES[kind], line_no, rest_start + 1,
+                                    rest[:_KEPT]))
             if word:
                 events.append((TOK, word, tag, rest_start, None))
         if body_end < len(line):
@@ -359,6 +362,9 @@ def _split_untagged(line: str, begin: int, segment: Segmenter, events: List[Even
                 events.append((TOK, word, "", start, None))
                 start += len(word)
 
+
+#: At most this many characters of a line's untagged rest are kept as a problem's text.
+_KEPT = 200
 
 _MESSAGES = {
     "no_separator": "text with no tag at the end of the line",

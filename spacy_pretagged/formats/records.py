@@ -47,8 +47,27 @@ class Problem(NamedTuple):
     source: Optional[str] = None
 
     def __str__(self) -> str:
+        """`file:line:col: message: 'text'`, the text (and a message quoting the input) cut
+        to a readable length: a 5 MB line of hostile input is not echoed whole."""
         where = f"{self.source or '<text>'}:{self.line}:{self.col}"
-        return f"{where}: {self.message}: {self.text!r}"
+        return f"{where}: {excerpt(self.message, 2 * SHOWN)}: {quoted(self.text)}"
+
+
+#: How many characters of offending text a message shows.
+SHOWN = 80
+
+
+def excerpt(text: str, limit: int = SHOWN) -> str:
+    """`text`, or its first `limit` characters and an ellipsis."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def quoted(text: str, limit: int = SHOWN) -> str:
+    """`repr(text)`, or the repr of its first `limit` characters, an ellipsis and the
+    length (outside the quotes, so what is quoted is exactly a prefix of the input)."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
 class PretaggedFormatError(ValueError):

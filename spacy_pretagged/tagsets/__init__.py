@@ -64,8 +64,18 @@ class Tagset:
         return len(self.rows)
 
 
-RULE_COLUMNS = ("tagset", "word", "tag", "next", "upos", "feats", "reason")
+RULE_COLUMNS = ("tagset", "word", "tag", "prev", "next", "upos", "feats", "conventions",
+                "reason")
+#: The columns of word_rules.tsv before the `prev` and `conventions` columns (0.1.x): a
+#: pipeline saved then still loads, its rules with no previous-word condition, in every
+#: profile.
+OLD_RULE_COLUMNS = ("tagset", "word", "tag", "next", "upos", "feats", "reason")
 SHAPES = ("@PUNCT", "@SYM", "@DIGITS")
+#: The annotation conventions a rule can belong to (the mapper's `conventions` setting):
+#: "gsd", UD_Chinese-GSD/GSDSimp as annotated since UD 2.13, and "ud_guidelines", the UD
+#: Chinese guidelines (universaldependencies.org/zh), which PUD follows. A rule's
+#: `conventions` is `*` (both) or a comma-separated list of them.
+CONVENTIONS = ("gsd", "ud_guidelines")
 
 
 @dataclass(frozen=True)
@@ -73,10 +83,23 @@ class WordRule:
     tagset: str
     word: str
     tag: str
+    prev: str
     next: str
     upos: str
     feats: str
+    conventions: str
     reason: str
+
+    @property
+    def key(self) -> str:
+        """What identifies the rule in `token._.upos_source`, `stats` and CoNLL-U MISC: its
+        tagset, word, tag and conditions (`*:的:*:v*:*`). Two rules with one key belong
+        to different conventions, so within one mapper the key names one rule."""
+        return ":".join((self.tagset, self.word, self.tag, self.prev, self.next))
+
+    def applies_to(self, conventions: str) -> bool:
+        """Whether the rule belongs to the profile `conventions` ("gsd", "ud_guidelines")."""
+        return self.conventions == "*" or conventions in self.conventions.split(",")
 
 
 def available() -> List[str]:
@@ -87,27 +110,53 @@ def available() -> List[str]:
 
 
 @lru_cache(maxsize=None)
-def word_rules(tagset: str) -> tuple:
-    """The word rules that apply to `tagset` (its own and the `*` ones), in file order."""
+def all_word_rules() -> tuple:
+    """Every rule of the shipped word_rules.tsv, all tagsets and profiles, in file order."""
     text = resources.files(__name__).joinpath("word_rules.tsv").read_text(encoding="utf-8")
-    return tuple(r for r in parse_rules(text, "word_rules.tsv") if r.tagset in ("*", tagset))
+    return tuple(parse_rules(text, "word_rules.tsv"))
+
+
+@lru_cache(maxsize=None)
+def word_rules(tagset: str) -> tuple:
+    """The word rules that apply to `tagset` (its own and the `*` ones), in file order, of
+    every convention profile (the mapper picks its profile's)."""
+    return tuple(r for r in all_word_rules() if r.tagset in ("*", tagset))
 
 
 def parse_rules(text: str, path: str, check_tagsets: bool = True) -> List[WordRule]:
     """Rules from TSV text; `check_tagsets=False` for a saved pipeline's own rules, whose
-    tagset need not be shipped any more."""
+    tagset need not be shipped any more. The header of 0.1.x (no `prev`, no
+    `conventions`) is read too: those rules have no previous-word condition and belong to
+    every profile."""
+    old = _header(text) == OLD_RULE_COLUMNS
     rules = []
-    for line_no, fields in _rows(text, path, RULE_COLUMNS):
+    for line_no, fields in _rows(text, path, OLD_RULE_COLUMNS if old else RULE_COLUMNS):
+        if old:
+            tagset, word, tag, next_, upos, feats, reason = fields
+            fields = [tagset, word, tag, "*", next_, upos, feats, "*", reason]
         rule = WordRule(*fields)
         if check_tagsets and rule.tagset != "*" and rule.tagset not in available():
             raise ValueError(f"{path}:{line_no}: unknown tagset {rule.tagset!r}")
         if not rule.word or (rule.word.startswith("@") and rule.word not in SHAPES):
             raise ValueError(f"{path}:{line_no}: word must be a word or one of {SHAPES}")
-        if not rule.tag or not rule.next:
-            raise ValueError(f"{path}:{line_no}: tag and next must be a value or *")
+        if not rule.tag or not rule.prev or not rule.next:
+            raise ValueError(f"{path}:{line_no}: tag, prev and next must be a value or *")
+        if rule.conventions != "*" and (
+                not rule.conventions
+                or not set(rule.conventions.split(",")) <= set(CONVENTIONS)):
+            raise ValueError(f"{path}:{line_no}: conventions must be * or a comma-separated "
+                             f"list of {', '.join(CONVENTIONS)}, not {rule.conventions!r}")
         _check_upos_feats(rule.upos, rule.feats, path, line_no)
         rules.append(rule)
     return rules
+
+
+def _header(text: str) -> Optional[tuple]:
+    """The first line that is not a comment or blank, split at tabs."""
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            return tuple(line.split("\t"))
+    return None
 
 
 @lru_cache(maxsize=None)

@@ -75,3 +75,16 @@ def test_readme_links_every_docs_page():
     linked = {(ROOT / target).resolve() for target in relative_links(README)}
     pages = sorted((ROOT / "docs").glob("*.md"))
     assert [p.name for p in pages if p.resolve() not in linked] == []
+
+
+def test_docs_say_what_n_process_does_on_a_bad_text():
+    """Not "raises in the parent, no hang" (issue 14): spawn raises E871, fork can hang, and
+    how to avoid it; tests/pipeline/test_multiprocessing.py checks each claim."""
+    formats = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    text = " ".join(formats.split())
+    assert "no hang" not in text
+    for claim in ("Under **spawn**", "[E871]", "Under **fork**", "**hang**",
+                  '`on_error = "warn"`', "`convert --n-process N` reads and tokenizes in the "
+                  "parent"):
+        assert claim in text, claim
+    assert "can make it hang under fork" in " ".join(README.split())

@@ -2,6 +2,7 @@
 `python -m spacy pretagged`; clear one-line errors."""
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -205,3 +206,76 @@ def test_stats_counts_in_the_docs_convert_makes(pku_file, tmp_path):
     assert figures["line"]["words"] == figures["file"]["words"] == 17
     # The file's Doc has the line breaks between its lines; line Docs have none.
     assert (figures["line"]["whitespace"], figures["file"]["whitespace"]) == (0, 3)
+
+
+# --- detect, and the hints that point to it ------------------------------------------------
+
+THULAC_TEXT = "我_r 爱_v 北京_ns 天安门_ns 。_w\n他_r 是_v 学生_n 。_w\n"
+
+
+def test_detect_prints_the_best_preset_and_json(tmp_path):
+    import json
+
+    out = run("detect", SEED, "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert (report["preset"], report["tagset"], report["format"], report["separator"]) == \
+        ("hanlp", "hanlp", "auto", "/")
+    assert report["coverage"]["hanlp"] == 1.0 and set(report["coverage"]) >= {"pku", "thulac"}
+    path = tmp_path / "thulac.txt"
+    path.write_text(THULAC_TEXT, encoding="utf-8")
+    out = run("detect", path)
+    assert out.returncode == 0, out.stderr
+    assert "--preset thulac" in out.stdout and "separator '_'" in out.stdout
+    # several files that disagree: said so, and --json lists each
+    out = run("detect", path, SEED, "--json")
+    files = {Path(f["path"]).name: f["preset"] for f in json.loads(out.stdout)["files"]}
+    assert files == {"thulac.txt": "thulac", SEED.name: "hanlp"}
+    assert "do not agree" in run("detect", path, SEED).stdout
+
+
+def test_detect_errors_are_one_line(tmp_path):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("你好/a 世界/n".encode("gbk"))
+    out = run("detect", gbk)
+    assert out.returncode == 1 and out.stderr.startswith(f"error: {gbk}: not utf-8")
+    assert run("detect", gbk, "-e", "gb18030").returncode == 0
+    (tmp_path / "empty").mkdir()
+    assert run("detect", tmp_path / "empty").stderr.startswith("error: no files in")
+
+
+def test_validate_and_stats_suggest_detect_when_tags_are_unknown(tmp_path):
+    path = tmp_path / "thulac.txt"
+    path.write_text(THULAC_TEXT, encoding="utf-8")
+    for command in ("validate", "stats"):
+        out = run(command, path, "--preset", "pku")
+        assert "it reads best with --preset thulac" in out.stdout, out.stdout
+        assert f"python -m spacy_pretagged detect {path}" in out.stdout
+    assert "detect" not in run("validate", path, "--preset", "thulac").stdout
+
+
+def test_stats_counts_what_decided_the_upos(tmp_path):
+    import json
+
+    path = tmp_path / "pd.txt"
+    path.write_text("他/r  写/v  的/u  书/n  。/w\n", encoding="utf-8")
+    out = run("stats", path, "--preset", "pku", "--json", tmp_path / "s.json")
+    assert out.returncode == 0, out.stderr
+    figures = json.loads((tmp_path / "s.json").read_text("utf-8"))
+    assert figures["upos_sources"] == {"table": 4, "rule": 1}
+    rule, = figures["rules_fired"]
+    assert rule["rule"] == "*:的:*:v*:*" and rule["words"] == 1 and rule["upos"] == "SCONJ"
+    assert rule["reason"].startswith("relativizer 的 after a verb")
+    assert "what decided the UPOS: table 4 (80.0 %), rule 1 (20.0 %)" in out.stdout
+
+
+def test_convert_writes_the_upos_source_into_misc_on_request(pku_file, tmp_path):
+    out = run("convert", pku_file, tmp_path / "pd.conllu", "--to", "conllu", "--preset", "pku",
+              "--misc-upos-source")
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / "pd.conllu").read_text("utf-8")
+    assert "UposSource=table:nr" in text and "UposSource=table:w" in text
+    out = run("convert", pku_file, tmp_path / "pd.spacy", "--preset", "pku",
+              "--misc-upos-source")
+    assert out.returncode == 1
+    assert out.stderr.startswith("error: the UPOS source goes into CoNLL-U's MISC column")

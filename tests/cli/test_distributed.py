@@ -2,6 +2,7 @@
 convert token for token; line-aligned chunks that never split an article; the manifest; the
 file's real line numbers in problems and errors."""
 import json
+import os
 import random
 import re
 import subprocess
@@ -18,7 +19,7 @@ from spacy_pretagged import tagsets
 from spacy_pretagged.cli import app
 from spacy_pretagged.formats import Reader, ReaderSettings
 from spacy_pretagged.pipeline import Conversion
-from tests.helpers import SEED, read_seed
+from tests.helpers import SEED, call, error_line, read_seed, snapshot
 
 # Starts Dask clusters and subprocesses.
 pytestmark = pytest.mark.slow
@@ -194,6 +195,20 @@ def test_text_formats_equal_single_process(cluster, data, tmp_path, to):
     assert len(sent_ids) == len(set(sent_ids)) == manifest["totals"]["sentences"]
 
 
+def test_upos_source_in_misc_on_dask_equals_single_process(cluster, data, tmp_path):
+    path = data / "hanlp.txt"
+    assert local(path, tmp_path / "one.conllu", "--to", "conllu",
+                 "--misc-upos-source").exit_code == 0
+    manifest = dd.convert([path], tmp_path / "shards",
+                          job("hanlp", to="conllu", misc_upos_source=True),
+                          chunk_bytes=2000, client=cluster)
+    got = "".join((tmp_path / "shards" / s["shard"]).read_text("utf-8")
+                  for s in manifest["shards"])
+    words = lambda text: [line for line in text.split("\n") if line[:1].isdigit()]  # noqa: E731
+    assert words(got) == words((tmp_path / "one.conllu").read_text("utf-8"))
+    assert all("UposSource=" in line for line in words(got))
+
+
 def test_lenient_problem_has_the_files_line_number(cluster, data, tmp_path):
     path = data / "pd_bad.txt"
     line = path.read_bytes().split(b"\r\n")[169].decode("utf-8")
@@ -273,3 +288,131 @@ def test_errors_are_one_line(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 1
     assert out.stderr == "error: --engine dask needs: pip install 'spacy-pretagged[dask]'\n"
+
+
+# --- the output folder: replaced as a whole, only when the run succeeded (issue 14) ----------
+
+def cli(*args, cwd=None):
+    return call([sys.executable, "-m", "spacy_pretagged", "convert", *map(str, args)], cwd=cwd,
+                env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+
+
+def one_error_line(out):
+    line = error_line(out)
+    assert out.returncode == 1
+    return line
+
+
+@pytest.fixture()
+def earlier(cluster, data, tmp_path):
+    """tmp/in/pd.txt, tmp/in/pd_bad.txt, and tmp/shards: an earlier run's shards and
+    manifest."""
+    (tmp_path / "in").mkdir()
+    for name in ("pd.txt", "pd_bad.txt"):
+        (tmp_path / "in" / name).write_bytes((data / name).read_bytes())
+    dd.convert([tmp_path / "in" / "pd.txt"], tmp_path / "shards", job("pku"),
+               chunk_bytes=2000, client=cluster)
+    assert len(list((tmp_path / "shards").glob("part-*.spacy"))) > 3
+    return tmp_path
+
+
+@pytest.mark.parametrize("why", ["scheduler typo", "strict error"])
+def test_failed_run_leaves_the_earlier_shards_and_manifest(cluster, earlier, why):
+    before = snapshot(earlier)
+    if why == "scheduler typo":
+        args = ["in/pd.txt", "shards", *PKU, "--engine", "dask", "--scheduler",
+                "tcp//localhost:8786"]
+    else:
+        args = ["in/pd_bad.txt", "shards", *PKU, "--engine", "dask", "--on-error", "raise",
+                "--chunk-bytes", "2000", "--scheduler", cluster.scheduler.address]
+    line = one_error_line(cli(*args, cwd=earlier))
+    assert ("cannot reach the dask scheduler at tcp//localhost:8786" in line
+            if why == "scheduler typo" else "unknown tag 'vvn'" in line)
+    assert snapshot(earlier) == before
+
+
+def test_output_folder_that_is_or_holds_an_input_is_refused(earlier):
+    # the issue's `convert dk dk --engine dask`: dk holds an earlier run's part-*.txt
+    dk = earlier / "dk"
+    dd.convert([earlier / "in" / "pd.txt"], dk, job("pku", to="pretagged"), chunk_bytes=2000,
+               n_workers=1)
+    before = snapshot(earlier)
+    line = one_error_line(cli("dk", "dk", *PKU, "--engine", "dask", "--to", "pretagged",
+                              cwd=earlier))
+    assert line == "error: the output dk is also an input; write it elsewhere"
+    line = one_error_line(cli("dk/part-00000.txt", "dk", *PKU, "--engine", "dask", "--to",
+                              "pretagged", cwd=earlier))
+    assert line == ("error: the input dk/part-00000.txt is inside the output folder dk, "
+                    "which the output replaces; write it elsewhere")
+    assert snapshot(earlier) == before
+
+
+def test_shard_folder_holding_anything_else_is_refused_nothing_deleted(earlier):
+    (earlier / "shards" / "README.txt").write_text("the user's notes on these shards")
+    before = snapshot(earlier)
+    line = one_error_line(cli("in/pd.txt", "shards", *PKU, "--engine", "dask", "-n", "1",
+                              cwd=earlier))
+    assert line.startswith("error: the output folder shards holds README.txt, which this "
+                           "command did not write")
+    assert snapshot(earlier) == before
+
+
+def test_rerun_replaces_the_folder_whole(cluster, earlier):
+    manifest = dd.convert([earlier / "in" / "pd.txt"], earlier / "shards", job("pku"),
+                          chunk_bytes=10 ** 6, client=cluster)
+    assert len(manifest["shards"]) == 1
+    assert sorted(snapshot(earlier / "shards")) == ["manifest.json", "part-00000.spacy"]
+    assert [p.name for p in earlier.iterdir() if p.name.startswith(".")] == []
+
+
+def test_full_disk_when_writing_the_manifest_leaves_the_earlier_output(cluster, earlier,
+                                                                       monkeypatch):
+    import errno
+    from pathlib import Path
+
+    before = snapshot(earlier)
+    write_text = Path.write_text
+
+    def full(self, *args, **kwargs):
+        if self.name == dd.MANIFEST:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return write_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(dd.DistributedError, match=r"^cannot write .*shards: No space left on "
+                                                  r"device; .*shards is as it was$"):
+        dd.convert([earlier / "in" / "pd.txt"], earlier / "shards", job("pku"),
+                   chunk_bytes=1000, client=cluster)
+    assert snapshot(earlier) == before
+
+
+# --- the LocalCluster `convert` starts listens on localhost only (issue 14) ---------------------
+
+def test_local_cluster_settings_bind_the_dashboard_to_localhost():
+    from spacy_pretagged.distributed.client import LOCAL_CLUSTER
+
+    assert LOCAL_CLUSTER["dashboard_address"].rsplit(":", 1)[0] == "127.0.0.1"
+    assert LOCAL_CLUSTER["host"] == "127.0.0.1"
+
+
+def test_local_cluster_listens_on_localhost_only():
+    """Started as `convert` starts it: every listening socket of the scheduler (in this
+    process: its comm and the dashboard's HTTP server) and of the worker processes is on
+    127.0.0.1, never on all interfaces."""
+    import psutil
+
+    from spacy_pretagged.distributed.client import LOCAL_CLUSTER
+
+    def listening(process):
+        return {(c.laddr.ip, c.laddr.port) for c in process.net_connections("inet")
+                if c.status == psutil.CONN_LISTEN}
+
+    me = psutil.Process()
+    before = listening(me)
+    with distributed.LocalCluster(n_workers=1, **LOCAL_CLUSTER) as c:
+        dashboard = int(c.dashboard_link.split(":")[2].split("/")[0])
+        ours = listening(me) - before
+        assert dashboard in {port for _, port in ours}
+        workers = [listening(child) for child in me.children(recursive=True)]
+    assert ours and {ip for ip, _ in ours} == {"127.0.0.1"}
+    assert any(workers) and {ip for w in workers for ip, _ in w} == {"127.0.0.1"}

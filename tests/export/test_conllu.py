@@ -166,6 +166,17 @@ def test_seed_passes_the_ud_validator(seed_doc, tmp_path):
     assert run.returncode == 0, run.stderr
 
 
+@pytest.mark.slow  # the validator runs in a subprocess
+def test_seed_with_upos_source_in_misc_passes_the_ud_validator(seed_doc, tmp_path):
+    path, text, _ = export([seed_doc], tmp_path, misc_upos_source=True)
+    tokens = [tok for s in conllu.parse(text) for tok in s]
+    assert all(tok["misc"]["UposSource"] for tok in tokens)
+    assert {tok["misc"]["UposSource"].split(":")[0] for tok in tokens} == {"table", "rule"}
+    assert "UposSource=rule:*:是:*:*:p" in text or "UposSource=table:vshi" in text
+    run = udvalidate(path)
+    assert run.returncode == 0, run.stderr
+
+
 def test_the_validator_catches_what_spacy_conll_writes(tmp_path):
     """Control: the harness fails a line a tab inside a word splits (spacy-conll 4.0.1's
     output for the word `a\tb`), so the passes above mean something."""

@@ -119,3 +119,30 @@ def test_hostile_bracket_and_pinyin_lines_read_in_linear_time(line, path):
     t_quarter, t_big = _best_times(reader, quarter, big)
     # As above: linear 4x, quadratic 16x.
     assert t_big < 6 * t_quarter, (t_quarter, t_big)
+
+
+def test_a_problem_shows_a_readable_excerpt_of_a_huge_text():
+    """A 5 MB line of hostile input is not echoed whole: its text is cut to 80 characters
+    (what is quoted is exactly the start of it) and a message quoting the input to 160."""
+    from spacy_pretagged.formats import Problem
+
+    text = "很" * 5_000_000 + "/vvn"
+    shown = str(Problem("unknown_tag", f"unknown tag {'x' * 1000!r}", 3, 7, text, "a.txt"))
+    assert len(shown) < 400
+    assert shown == (f"a.txt:3:7: unknown tag '{'x' * 147}…: '{'很' * 80}'… (5,000,004 "
+                     "characters)")
+    short = Problem("unknown_tag", "unknown tag 'vvn'", 1, 5, "面试/vvn")
+    assert str(short) == "<text>:1:5: unknown tag 'vvn': '面试/vvn'"  # as before
+    assert str(Problem("k", "m", 1, 1, "x" * 80)) == f"<text>:1:1: m: '{'x' * 80}'"
+
+
+@pytest.mark.parametrize("fmt", ["concatenated", "spaced"])
+def test_the_text_kept_for_a_huge_untagged_line_is_bounded(fmt):
+    line = "我爱北京" * 250_000  # 1M characters, no tag at all
+    reading = Reader(HANLP, format=fmt, on_error="warn").read("好/a\n" + line)
+    [problem] = reading.problems
+    assert problem.kind == "untagged_line" and problem.line == 2
+    assert 0 < len(problem.text) <= 200 and line.startswith(problem.text)
+    with pytest.raises(PretaggedFormatError) as info:
+        Reader(HANLP, format=fmt).read("好/a\n" + line)
+    assert len(str(info.value)) < 300

@@ -133,12 +133,13 @@ def pos_feats(doc):
     ("pku", "看/v 了/u 书/n", [("看", "VERB", ""), ("了", "AUX", "Aspect=Perf"),
                             ("书", "NOUN", "")]),
     ("pku", "看/v 着/u", [("看", "VERB", ""), ("着", "AUX", "Aspect=Prog")]),
-    # 被: long passive (agent follows) ADP, short passive (verb follows) AUX
-    ("pku", "被/p 他/r 打/v", [("被", "ADP", "Voice=Pass"), ("他", "PRON", ""),
+    # 被: AUX whether an agent follows or not (GSD; the docs' long-passive ADP is the
+    # ud_guidelines profile, test_conventions_pick_the_profile)
+    ("pku", "被/p 他/r 打/v", [("被", "AUX", "Voice=Pass"), ("他", "PRON", ""),
                              ("打", "VERB", "")]),
     ("pku", "被/p 打/v", [("被", "AUX", "Voice=Pass"), ("打", "VERB", "")]),
     ("hanlp", "被/pbei打/v", [("被", "AUX", "Voice=Pass"), ("打", "VERB", "")]),
-    ("hanlp", "被/pbei他/rr打/v", [("被", "ADP", "Voice=Pass"), ("他", "PRON", "PronType=Prs"),
+    ("hanlp", "被/pbei他/rr打/v", [("被", "AUX", "Voice=Pass"), ("他", "PRON", "PronType=Prs"),
                                   ("打", "VERB", "")]),
     # 的 stays PART; 把 is ADP whatever the tag
     ("pku", "我/r 的/u 书/n", [("我", "PRON", ""), ("的", "PART", ""), ("书", "NOUN", "")]),
@@ -158,14 +159,89 @@ def test_word_rules_can_be_switched_off():
 
 
 def test_next_condition_skips_whitespace_tokens():
-    doc = make_nlp("pku")("被/p\n打/v")
+    doc = make_nlp("pku", conventions="ud_guidelines")("被/p\n打/v")
     assert doc[0].pos_ == "AUX"
+
+
+def test_prev_condition_skips_whitespace_tokens_and_never_holds_at_the_start():
+    # 的 after a verb is GSD's relativizer (SCONJ), after a noun the genitive (PART)
+    nlp = make_nlp("pku")
+    assert [t.pos_ for t in nlp("写/v\n的/u 书/n") if not t.is_space] == ["VERB", "SCONJ", "NOUN"]
+    assert [t.pos_ for t in nlp("我/r 的/u 书/n")] == ["PRON", "PART", "NOUN"]
+    assert nlp("的/u 书/n")[0].pos_ == "PART"
+
+
+def test_a_rule_with_prev_and_next_needs_both():
+    rules = tagsets.parse_rules(
+        "tagset\tword\ttag\tprev\tnext\tupos\tfeats\tconventions\treason\n"
+        "*\t和\t*\td*\tn*\tADP\t\t*\ttest: both sides\n", "test.tsv")
+    nlp = make_nlp("pku")
+    mapper = nlp.get_pipe("pretagged_tag_mapper")
+    mapper._configure(mapper.cfg, mapper.table, rules)
+    pos = lambda text: [t.pos_ for t in nlp(text)]  # noqa: E731
+    assert pos("也/d 和/c 他/n") == ["ADV", "ADP", "NOUN"]
+    assert pos("也/d 和/c 去/v") == ["ADV", "CCONJ", "VERB"]
+    assert pos("书/n 和/c 笔/n") == ["NOUN", "CCONJ", "NOUN"]
+    assert mapper.rule("*:和:*:d*:n*").reason == "test: both sides"
+
+
+@pytest.mark.parametrize("text,gsd,guidelines", [
+    # linking adverb: SCONJ mark in GSD, ADV in the guidelines
+    ("他/r 也/d 来/v", "SCONJ", "ADV"),
+    # subordinator: ADP case in GSD, SCONJ in the guidelines
+    ("因为/c 下雨/v", "ADP", "SCONJ"),
+    # long passive: AUX in GSD, ADP in the guidelines
+    ("被/p 他/r 打/v", "AUX", "ADP"),
+    # relativizer 的: SCONJ in GSD, PART in the guidelines
+    ("写/v 的/u 书/n", "SCONJ", "PART"),
+])
+def test_conventions_pick_the_profile(text, gsd, guidelines):
+    def pos_of_second_or_first(conventions):
+        doc = make_nlp("pku", conventions=conventions)(text)
+        i = 1 if doc[0].tag_ in ("r", "v") else 0
+        return doc[i].pos_
+
+    assert pos_of_second_or_first("gsd") == gsd
+    assert pos_of_second_or_first("ud_guidelines") == guidelines
+
+
+def test_conventions_are_checked_and_saved(tmp_path):
+    with pytest.raises(ValueError, match="conventions must be one of gsd, ud_guidelines"):
+        make_nlp("pku", conventions="pud")
+    nlp = make_nlp("pku", conventions="ud_guidelines")
+    assert nlp.config["components"]["pretagged_tag_mapper"]["conventions"] == "ud_guidelines"
+    nlp.to_disk(tmp_path / "p")
+    loaded = spacy.load(tmp_path / "p")
+    mapper = loaded.get_pipe("pretagged_tag_mapper")
+    assert mapper.cfg["conventions"] == "ud_guidelines"
+    assert loaded("他/r 也/d 来/v")[1].pos_ == "ADV"
+    # both profiles' rules are saved; the setting picks
+    saved = (tmp_path / "p" / "pretagged_tag_mapper" / "word_rules.tsv").read_text("utf-8")
+    assert "\tgsd\t" in saved and "\tud_guidelines\t" in saved
+    assert set(mapper.active_rules) < set(mapper.rules)
 
 
 def test_rules_file_is_checked(tmp_path):
     bad = "tagset\tword\ttag\tnext\tupos\tfeats\treason\n*\t@WORD\t*\t*\tX\t\tx\n"
     with pytest.raises(ValueError, match="word must be"):
         tagsets.parse_rules(bad, "rules.tsv")
+    header = "tagset\tword\ttag\tprev\tnext\tupos\tfeats\tconventions\treason\n"
+    with pytest.raises(ValueError, match="rules.tsv:2: conventions must be"):
+        tagsets.parse_rules(header + "*\t是\tv\t*\t*\tAUX\t\tpud\tx\n", "rules.tsv")
+    with pytest.raises(ValueError, match="tag, prev and next"):
+        tagsets.parse_rules(header + "*\t是\tv\t\t*\tAUX\t\t*\tx\n", "rules.tsv")
+    with pytest.raises(ValueError, match="header must be"):
+        tagsets.parse_rules("tagset\tword\ttag\tprev\tupos\n", "rules.tsv")
+
+
+def test_rules_in_the_old_seven_column_format_still_load():
+    """Pipelines saved by 0.1.x have word_rules.tsv without prev and conventions."""
+    old = ("# saved by 0.1.x\ntagset\tword\ttag\tnext\tupos\tfeats\treason\n"
+           "*\t被\t*\tv*\tAUX\tVoice=Pass\tshort passive\n")
+    rule, = tagsets.parse_rules(old, "word_rules.tsv")
+    assert (rule.prev, rule.next, rule.conventions, rule.upos) == ("*", "v*", "*", "AUX")
+    # written back in the new format, read back the same
+    assert tagsets.parse_rules(tagsets.rules_text([rule]), "again.tsv") == [rule]
 
 
 # keep_given_tags: the tokenizer records the tags the input gave (when it accepts untagged

@@ -66,7 +66,7 @@ def test_saved_pipeline_maps_with_its_own_tables_after_an_upgrade(tmp_path, monk
     data = nlp.to_bytes()
     folder = tmp_path / "p" / "pretagged_tag_mapper"
     assert (folder / "tags.tsv").read_text("utf-8") == tagsets.table_text(tagsets.load("hanlp"))
-    assert "也\td\t*\tSCONJ" in (folder / "word_rules.tsv").read_text("utf-8")
+    assert "也\td\t*\t*\tSCONJ\t\tgsd" in (folder / "word_rules.tsv").read_text("utf-8")
     assert srsly.read_json(folder / "cfg")["spacy_pretagged_version"] == __version__
     labels = srsly.read_json(tmp_path / "p" / "pretagged_entities" / "labels.json")
     assert labels["nr"] == "PERSON"
@@ -96,6 +96,32 @@ def test_pipeline_saved_by_0_1_0_uses_the_installed_tables(tmp_path, monkeypatch
     loaded = spacy.load(tmp_path / "p")
     assert mapped(loaded) == AFTER
     assert loaded.get_pipe("pretagged_tag_mapper").made_by is None
+
+
+def test_word_rules_saved_in_the_old_format_load(tmp_path):
+    """A pipeline saved by 0.1.x has word_rules.tsv with 7 columns (no prev, no
+    conventions) and a cfg without conventions: its rules load, in every profile, and the
+    mapper uses the default profile."""
+    nlp = assemble()
+    nlp.to_disk(tmp_path / "p")
+    folder = tmp_path / "p" / "pretagged_tag_mapper"
+    (folder / "word_rules.tsv").write_text(
+        "# Word rules as saved with a pipeline\n"
+        "tagset\tword\ttag\tnext\tupos\tfeats\treason\n"
+        "*\t也\td\t*\tSCONJ\t\tlinking adverb\n", encoding="utf-8")
+    cfg = srsly.read_json(folder / "cfg")
+    del cfg["conventions"]
+    srsly.write_json(folder / "cfg", cfg)
+    loaded = spacy.load(tmp_path / "p")
+    mapper = loaded.get_pipe("pretagged_tag_mapper")
+    assert mapper.cfg["conventions"] == "gsd" and len(mapper.active_rules) == 1
+    assert mapped(loaded) == BEFORE
+    assert loaded(TEXT)[0]._.upos_source == "rule:*:也:d:*:*"
+    # saved again, in the new format
+    loaded.to_disk(tmp_path / "q")
+    again = (tmp_path / "q" / "pretagged_tag_mapper" / "word_rules.tsv").read_text("utf-8")
+    assert again.splitlines()[1] == "\t".join(tagsets.RULE_COLUMNS)
+    assert mapped(spacy.load(tmp_path / "q")) == BEFORE
 
 
 def test_mapper_bytes_of_0_1_0_load():
@@ -149,3 +175,27 @@ def test_components_pickle_with_their_saved_tables(tmp_path, monkeypatch):
     upgrade(monkeypatch)
     copy = pickle.loads(pickle.dumps(loaded))
     assert mapped(copy) == BEFORE
+
+
+def test_a_pipeline_folder_written_by_0_1_0_loads_and_tags_as_it_did(tmp_path):
+    """tests/data/pipeline_0_1_0_pku: `spacy assemble configs/pku1998.cfg` run with 0.1.0
+    (commit dddcda6), with a mapper override v → AUX and an entity label nr → PER. What 0.1.0
+    gave for the text is written out below; this version gives the same, then saves it in
+    the new layout, which loads the same again."""
+    from tests.helpers import ROOT
+
+    text = "江/nr  泽民/nr  是/v  发表/v  讲话/n  。/w"
+    want = ([("江", "nr", "PROPN"), ("泽民", "nr", "PROPN"), ("是", "v", "AUX"),
+             ("发表", "v", "AUX"), ("讲话", "n", "NOUN"), ("。", "w", "PUNCT")],
+            [("江泽民", "PER")])
+
+    def tagged(nlp):
+        doc = nlp(text)
+        return [(t.text, t.tag_, t.pos_) for t in doc], [(e.text, e.label_) for e in doc.ents]
+
+    old = spacy.load(ROOT / "tests" / "data" / "pipeline_0_1_0_pku")
+    assert old.get_pipe("pretagged_tag_mapper").made_by is None
+    assert tagged(old) == want
+    old.to_disk(tmp_path / "new")
+    assert (tmp_path / "new" / "pretagged_tag_mapper" / "tags.tsv").is_file()
+    assert tagged(spacy.load(tmp_path / "new")) == want

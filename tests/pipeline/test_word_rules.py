@@ -46,16 +46,25 @@ CASES = [
                                ("书", "NOUN", "")]),
     ("pku1998", "看/v  着/u  他/r", [("看", "VERB", ""), ("着", "AUX", "Aspect=Prog"),
                                   ("他", "PRON", "")]),
-    # --- 被: short passive AUX (a verb follows), long passive ADP (an agent follows)
+    # --- 被: AUX, the short passive (a verb follows) and in GSD the long one too (an agent
+    # follows; ADP under ud_guidelines, test_the_two_profiles_differ_where_they_should)
     ("hanlp", "他/rr被/pbei打/v", [("他", "PRON", "PronType=Prs"), ("被", "AUX", "Voice=Pass"),
                                   ("打", "VERB", "")]),
-    ("hanlp", "被/pbei警察/nnt抓/v", [("被", "ADP", "Voice=Pass"), ("警察", "NOUN", ""),
+    ("hanlp", "被/pbei警察/nnt抓/v", [("被", "AUX", "Voice=Pass"), ("警察", "NOUN", ""),
                                      ("抓", "VERB", "")]),
     ("pku1998", "被/p  打/v", [("被", "AUX", "Voice=Pass"), ("打", "VERB", "")]),
-    ("pku1998", "被/p  他/r  打/v", [("被", "ADP", "Voice=Pass"), ("他", "PRON", ""),
+    ("pku1998", "被/p  他/r  打/v", [("被", "AUX", "Voice=Pass"), ("他", "PRON", ""),
                                   ("打", "VERB", "")]),
     ("jieba", "被/p 打/v", [("被", "AUX", "Voice=Pass"), ("打", "VERB", "")]),
-    # --- 的: PART (the relativiser SCONJ of GSD needs the previous word: not decided here)
+    # --- 的: the genitive PART after a noun or pronoun, GSD's relativizer SCONJ after a verb
+    # or an adjective (the previous word's tag decides)
+    ("hanlp", "写/v的/ude1书/n", [("写", "VERB", ""), ("的", "SCONJ", ""), ("书", "NOUN", "")]),
+    ("jieba", "美丽/a 的/uj 城市/n", [("美丽", "ADJ", ""), ("的", "SCONJ", ""), ("城市", "NOUN", "")]),
+    # --- suffixes after a noun (北京 市) are PART; the noun alone stays NOUN
+    ("pku1998", "北京/ns  市/n", [("北京", "PROPN", ""), ("市", "PART", "")]),
+    ("pku1998", "这个/r  市/n", [("这个", "DET", "PronType=Dem"), ("市", "NOUN", "")]),
+    ("jieba", "成立/v 于/p 1990/m", [("成立", "VERB", ""), ("于", "VERB", ""),
+                                   ("1990", "NUM", "NumType=Card")]),
     ("hanlp", "我/rr的/ude1书/n", [("我", "PRON", "PronType=Prs"), ("的", "PART", ""),
                                   ("书", "NOUN", "")]),
     ("pku1998", "我/r  的/u  书/n", [("我", "PRON", ""), ("的", "PART", ""), ("书", "NOUN", "")]),
@@ -128,15 +137,73 @@ def test_every_rule_is_well_formed_and_reasoned():
         # The tag and the next condition must name tags that exist somewhere in scope:
         # a typo would silently never match.
         assert rule.tag == "*" or rule.tag in known, rule
-        if rule.next != "*":
-            prefix = rule.next[:-1] if rule.next.endswith("*") else None
-            assert (any(t.startswith(prefix) for t in known) if prefix is not None
-                    else rule.next in known), rule
+        for cond in (rule.prev, rule.next):
+            if cond != "*":
+                prefix = cond[:-1] if cond.endswith("*") else None
+                assert (any(t.startswith(prefix) for t in known) if prefix is not None
+                        else cond in known), rule
 
 
 def test_no_two_rules_compete_for_the_same_slot():
-    seen = {}
-    for name in tagsets.available():
-        for rule in tagsets.word_rules(name):
-            key = (name, rule.word, rule.tag, rule.next)
-            assert seen.setdefault(key, rule) == rule, (key, seen[key], rule)
+    """Within one profile, one rule per (word, tag, prev, next) and tagset; a gsd and an
+    ud_guidelines rule may share a slot (that is what profiles are for)."""
+    for conventions in tagsets.CONVENTIONS:
+        seen = {}
+        for name in tagsets.available():
+            for rule in tagsets.word_rules(name):
+                if not rule.applies_to(conventions):
+                    continue
+                key = (name, rule.word, rule.tag, rule.prev, rule.next)
+                assert seen.setdefault(key, rule) == rule, (key, seen[key], rule)
+
+
+@pytest.mark.parametrize("conventions,text,expected", [
+    ("gsd", "但/c  他/r  也/d  没有/d  来/v", ["SCONJ", "PRON", "SCONJ", "VERB", "VERB"]),
+    ("ud_guidelines", "但/c  他/r  也/d  没有/d  来/v", ["CCONJ", "PRON", "ADV", "AUX", "VERB"]),
+    ("gsd", "如果/c  所以/c  其/r  等/u", ["ADP", "SCONJ", "PRON", "NOUN"]),
+    ("ud_guidelines", "如果/c  所以/c  其/r  等/u", ["SCONJ", "ADV", "DET", "PART"]),
+])
+def test_the_two_profiles_differ_where_they_should(conventions, text, expected):
+    config = load_config(CONFIGS / "pku1998.cfg")
+    config["components"]["pretagged_tag_mapper"]["conventions"] = conventions
+    nlp = load_model_from_config(config, auto_fill=True)
+    nlp.initialize()
+    assert [t.pos_ for t in nlp(text)] == expected
+
+
+def test_every_rule_names_its_profile_and_gsd_only_rules_say_why():
+    for rule in tagsets.all_word_rules():
+        assert rule.conventions in ("*", "gsd", "ud_guidelines"), rule
+        if rule.conventions != "*":
+            # a one-profile rule says what the other convention does
+            assert "docs" in rule.reason or "GSD" in rule.reason, rule
+
+
+@pytest.mark.parametrize("config,text", [
+    ("hanlp", None),  # the seed
+    ("pku1998", "他/r  写/v\n的/u  书/n  。/w\n北京/ns  市/n  也/d  和/c  他/r  被/p  打/v  了/u"),
+    ("jieba", "美丽/a 的/uj 城市/n ，/x 成立/v 于/p 1990/m 年/m"),
+])
+def test_the_benchmarks_attribute_ruler_does_what_the_mapper_does(pipes, config, text,
+                                                                   seed_text):
+    """benchmarks/bench.py times the mapper against an AttributeRuler built by
+    benchmarks/ruler.py; its ratio means something only if both give the same POS and
+    MORPH, previous/next-word conditions and precedence included (the benchmark checks
+    the same before timing)."""
+    import sys
+
+    from tests.helpers import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from ruler import tag_map_ruler
+    finally:
+        sys.path.pop(0)
+    nlp = pipes[config]
+    mapper = nlp.get_pipe("pretagged_tag_mapper")
+    ruler = tag_map_ruler(nlp, mapper.tag_map, mapper.active_rules)
+    template = nlp.tokenizer(seed_text if text is None else text)
+    a, b = mapper(template.copy()), ruler(template.copy())
+    assert [(t.pos_, str(t.morph)) for t in a] == [(t.pos_, str(t.morph)) for t in b]
+    assert any(t._.upos_source.startswith("rule:") and ":*:*" not in t._.upos_source
+               for t in a)  # a rule with a condition decided something

@@ -1,0 +1,184 @@
+"""How a command process fails and stops: one line `error: …` whatever went wrong, Ctrl-C
+and SIGTERM as exceptions (so the outputs' `with` blocks clean up), and spaCy's
+`nlp.pipe(n_process>1)` workers ended before spaCy would wait for them forever.
+
+Kept apart from cli.py, which holds the commands only. Exit codes: 1 for every error
+(typer's usage errors included, which click would exit with 2 and a usage text), 128 + the
+signal's number for an interruption (130 for Ctrl-C, 143 for SIGTERM), as shells report it.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, List, NoReturn, Optional
+
+import typer
+import typer.core
+from typer.core import TyperGroup
+
+
+class CommandError(Exception):
+    """Why a command stops: printed as one line `error: …`, exit code 1, once the `with`
+    blocks on the way up (outputs, progress bars, clusters) have cleaned up."""
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM, raised in the main thread by `_signals_raise` (a BaseException,
+    like KeyboardInterrupt, so no `except Exception` on the way swallows it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: Run by the signal handler before it raises `Interrupted` (see `pipe_workers`).
+_BEFORE_RAISING: List[Callable[[], None]] = []
+
+
+def _click_exceptions() -> Any:
+    """The exceptions module of the click that typer runs on: its own copy (`typer._click`)
+    in recent typer, click itself before. Its usage errors are what we make one line of."""
+    vendored = getattr(typer.core, "_click", None)
+    return importlib.import_module(f"{vendored.__name__ if vendored else 'click'}.exceptions")
+
+
+_click = _click_exceptions()
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While a command runs, SIGINT and SIGTERM raise `Interrupted` (SIGTERM would otherwise
+    end the process on the spot, leaving its temporary output behind). A second signal acts
+    as by default (stops at once). A process forked from this one (spaCy's `nlp.pipe` with
+    `n_process`) inherits the handler; there it restores the default action and re-sends the
+    signal to itself, so a worker just ends (no traceback of its own)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set in the main thread
+        return
+    pid = os.getpid()
+
+    def handler(signum: int, frame: Any) -> None:
+        if os.getpid() != pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        for s in previous:
+            signal.signal(s, signal.SIG_DFL)
+        for hook in _BEFORE_RAISING:
+            hook()
+        raise Interrupted(signum)
+
+    # A signal ignored when we started (`nohup`, a background job) stays ignored.
+    previous = {s: signal.signal(s, handler) for s in _SIGNALS
+                if signal.getsignal(s) is not signal.SIG_IGN}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _error(message: str) -> None:
+    typer.echo(f"error: {' '.join(message.splitlines())}", err=True)
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Every way a command can fail as one `error: …` line: our own (`CommandError`),
+    typer's and click's usage errors, an OSError nothing below caught, an interruption."""
+    no_args_help = getattr(_click, "NoArgsIsHelpError", ())
+    try:
+        yield
+    except no_args_help:  # no arguments at all: the help text, as typer shows it
+        raise
+    except _click.UsageError as e:
+        where = f" (see: {e.ctx.command_path} --help)" if e.ctx is not None else ""
+        _error(e.format_message().rstrip(".") + where)
+        raise typer.Exit(1) from None
+    except _click.ClickException as e:
+        _error(e.format_message())
+        raise typer.Exit(1) from None
+    except CommandError as e:
+        _error(str(e))
+        raise typer.Exit(1) from None
+    except OSError as e:
+        _error(str(e))
+        raise typer.Exit(1) from None
+    except (Interrupted, KeyboardInterrupt) as e:
+        signum = e.signum if isinstance(e, Interrupted) else signal.SIGINT
+        _error(f"interrupted ({signal.Signals(signum).name}); no output was replaced")
+        raise typer.Exit(128 + signum) from None
+
+
+class OneLineErrors(TyperGroup):
+    """Our commands' group, in `python -m spacy_pretagged` and in spaCy's own CLI alike:
+    parsing (`make_context`) and running (`invoke`, which parses the command's own
+    arguments) report errors as one line."""
+
+    def make_context(self, info_name: Optional[str], args: List[str],
+                     parent: Any = None, **extra: Any) -> Any:
+        with _one_line_errors():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _one_line_errors(), _signals_raise():
+            return super().invoke(ctx)
+
+
+def fail(message: str) -> NoReturn:
+    """Stop the command: one line on stderr, exit code 1 (printed by `OneLineErrors`)."""
+    raise CommandError(message)
+
+
+def _end_pipe_workers() -> None:
+    import gc
+    import multiprocessing
+    from multiprocessing.queues import Queue
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+    # spaCy's queues of texts to the workers: a queue's feeder thread may be blocked on a
+    # full pipe to a worker that is gone, and the interpreter joins it at exit, forever.
+    # The queues are local to spaCy's `_multiprocessing_pipe`, hence the search.
+    for obj in gc.get_objects():
+        if isinstance(obj, Queue):
+            obj.cancel_join_thread()
+
+
+@contextmanager
+def pipe_workers(n_process: int) -> Iterator[Callable[[Iterator], Iterator]]:
+    """While `nlp.pipe(n_process>1)` runs here: an error or an interruption in this process
+    first ends its workers.
+
+    spaCy's `nlp.pipe` stops by putting a stop sentinel in the workers' queues and joining
+    them; a worker still blocked sending results nobody reads never gets there, and the join
+    hangs (spaCy's behaviour, docs/formats.md), also when the error is ours: a format error
+    in a later file, raised while spaCy's sender reads our Docs inside `nlp.pipe`, or
+    Ctrl-C. The workers only compute, and what they compute is discarded now, so they are
+    ended (SIGTERM; they inherited `_signals_raise`'s handler, which lets them die at once)
+    before spaCy joins them: by the signal handler, and by the wrapper this yields around
+    the Docs fed to `nlp.pipe`."""
+    def feed(docs: Iterator) -> Iterator:
+        try:
+            yield from docs
+        except GeneratorExit:
+            raise
+        except BaseException:
+            _end_pipe_workers()
+            raise
+
+    if n_process <= 1:
+        yield lambda docs: docs
+        return
+    _BEFORE_RAISING.append(_end_pipe_workers)
+    try:
+        yield feed
+    except BaseException:
+        _end_pipe_workers()  # an error in the writer: spaCy joins when the stream closes
+        raise
+    finally:
+        _BEFORE_RAISING.remove(_end_pipe_workers)

@@ -1,0 +1,211 @@
+"""`export.outputs`: an output appears whole or not at all, an earlier one survives a failed
+run byte for byte, a shard folder is replaced as a whole but never if it holds anything of
+the user's, and an output that is, holds or lies inside an input is refused."""
+import errno
+import os
+import re
+
+import pytest
+
+from spacy_pretagged.export.outputs import (
+    OutputError,
+    refuse_overlap,
+    replacing_file,
+    replacing_folder,
+)
+
+SHARDS = re.compile(r"\d{6,}\.spacy")
+
+
+def listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_file_is_written_beside_and_renamed_into_place(tmp_path):
+    target = tmp_path / "out.conllu"
+    with replacing_file(target) as tmp:
+        assert tmp.parent == tmp_path  # same folder: same file system, rename is atomic
+        assert tmp.name.startswith(".out.conllu.") and tmp.name.endswith(".tmp")
+        tmp.write_bytes(b"new")
+        assert not target.exists()  # nothing at the target until the run succeeded
+    assert target.read_bytes() == b"new"
+    assert listing(tmp_path) == ["out.conllu"]
+
+
+@pytest.mark.parametrize("error", [ValueError("strict error"), KeyboardInterrupt(),
+                                   OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))])
+def test_failed_run_leaves_the_earlier_file_as_it_was(tmp_path, error):
+    target = tmp_path / "out.conllu"
+    target.write_bytes(b"earlier output\n")
+    with pytest.raises(type(error)):
+        with replacing_file(target) as tmp:
+            with tmp.open("w") as f:
+                f.write("half of a new output")
+                raise error  # e.g. the disk is full midway
+    assert target.read_bytes() == b"earlier output\n"
+    assert listing(tmp_path) == ["out.conllu"]
+
+
+def test_permissions_are_those_of_open_or_of_the_earlier_file(tmp_path):
+    mask = os.umask(0o027)
+    try:
+        with replacing_file(tmp_path / "new.txt") as tmp:
+            tmp.write_text("x")
+        earlier = tmp_path / "earlier.txt"
+        earlier.write_text("old")
+        earlier.chmod(0o604)
+        with replacing_file(earlier) as tmp:
+            tmp.write_text("x")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o640
+    assert earlier.stat().st_mode & 0o777 == 0o604
+
+
+def test_a_symlinked_output_is_written_where_it_points(tmp_path):
+    real = tmp_path / "data" / "out.jsonl"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    with replacing_file(link) as tmp:
+        assert tmp.parent == real.parent
+        tmp.write_text("new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_file_output_onto_a_folder_is_refused(tmp_path):
+    (tmp_path / "out").mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        with replacing_file(tmp_path / "out"):
+            pytest.fail("no temporary file for a refused output")
+    assert listing(tmp_path) == ["out"]
+
+
+def test_parent_folders_are_made(tmp_path):
+    with replacing_file(tmp_path / "a" / "b" / "out.txt") as tmp:
+        tmp.write_text("x")
+    assert (tmp_path / "a" / "b" / "out.txt").read_text() == "x"
+
+
+# --- shard folders --------------------------------------------------------------------------
+
+def shard_folder(path, names):
+    path.mkdir()
+    for name in names:
+        (path / name).write_bytes(f"old {name}".encode())
+    return path
+
+
+def test_folder_is_replaced_as_a_whole_no_stale_shards(tmp_path):
+    target = shard_folder(tmp_path / "shards", [f"{i:06d}.spacy" for i in range(7)])
+    with replacing_folder(target, SHARDS) as tmp:
+        assert tmp.parent == tmp_path and tmp.name.startswith(".shards.")
+        assert listing(tmp) == []
+        for i in range(3):
+            (tmp / f"{i:06d}.spacy").write_bytes(b"new")
+        assert len(listing(target)) == 7  # the earlier output is whole until the end
+    assert listing(target) == ["000000.spacy", "000001.spacy", "000002.spacy"]
+    assert all(p.read_bytes() == b"new" for p in target.iterdir())
+    assert listing(tmp_path) == ["shards"]  # no temporary or old folder left
+
+
+def test_new_folder(tmp_path):
+    with replacing_folder(tmp_path / "new" / "shards", SHARDS) as tmp:
+        (tmp / "000000.spacy").write_bytes(b"new")
+    assert listing(tmp_path / "new" / "shards") == ["000000.spacy"]
+
+
+@pytest.mark.parametrize("foreign", ["notes.txt", "000001.spacy.bak", "sub/"])
+def test_folder_with_anything_else_is_refused_and_nothing_deleted(tmp_path, foreign):
+    target = shard_folder(tmp_path / "shards", ["000000.spacy"])
+    if foreign.endswith("/"):
+        (target / foreign).mkdir()
+    else:
+        (target / foreign).write_text("the user's")
+    before = {p.name: p.read_bytes() for p in target.iterdir() if p.is_file()}
+    with pytest.raises(OutputError, match=rf"holds {re.escape(foreign.rstrip('/'))}, which "
+                                          "this command did not write"):
+        with replacing_folder(target, SHARDS):
+            pytest.fail("nothing is made for a refused output")
+    assert {p.name: p.read_bytes() for p in target.iterdir() if p.is_file()} == before
+    assert listing(tmp_path) == ["shards"]
+
+
+def test_folder_output_onto_a_file_is_refused(tmp_path):
+    (tmp_path / "out.spacy").write_bytes(b"a DocBin")
+    with pytest.raises(OutputError, match="is a file"):
+        with replacing_folder(tmp_path / "out.spacy", SHARDS):
+            pytest.fail("refused")
+    assert (tmp_path / "out.spacy").read_bytes() == b"a DocBin"
+
+
+@pytest.mark.parametrize("error", [RuntimeError("a worker died"), KeyboardInterrupt(),
+                                   OSError(errno.ENOSPC, "No space left on device")])
+def test_failed_run_leaves_the_earlier_folder_as_it_was(tmp_path, error):
+    target = shard_folder(tmp_path / "shards", ["000000.spacy", "000001.spacy"])
+    with pytest.raises(type(error)):
+        with replacing_folder(target, SHARDS) as tmp:
+            (tmp / "000000.spacy").write_bytes(b"new")
+            raise error
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == {
+        "000000.spacy": b"old 000000.spacy", "000001.spacy": b"old 000001.spacy"}
+    assert listing(tmp_path) == ["shards"]
+
+
+def test_a_file_appearing_in_the_old_folder_during_the_run_is_kept(tmp_path):
+    target = shard_folder(tmp_path / "shards", ["000000.spacy"])
+    with pytest.raises(OutputError, match="the new output is in ") as info:
+        with replacing_folder(target, SHARDS) as tmp:
+            (tmp / "000000.spacy").write_bytes(b"new")
+            (target / "notes.txt").write_text("written meanwhile")
+    assert (target / "notes.txt").read_text() == "written meanwhile"
+    assert (target / "000000.spacy").read_bytes() == b"old 000000.spacy"
+    kept = tmp_path / str(info.value).rsplit(" ", 1)[-1]
+    assert (kept / "000000.spacy").read_bytes() == b"new"
+
+
+# --- outputs that are, hold or lie inside inputs -----------------------------------------------
+
+@pytest.fixture()
+def tree(tmp_path):
+    (tmp_path / "fold").mkdir()
+    (tmp_path / "fold" / "a.txt").write_text("词/n")
+    (tmp_path / "pd.txt").write_text("词/n")
+    (tmp_path / "link").symlink_to(tmp_path / "fold")
+    return tmp_path
+
+
+@pytest.mark.parametrize("output,inputs,message", [
+    ("pd.txt", ["pd.txt"], "the output pd.txt is also an input"),
+    ("fold/z.txt", ["fold"], "the output fold/z.txt is inside the input folder fold"),
+    ("link/z.txt", ["fold"], "the output link/z.txt is inside the input folder fold"),
+    ("fold/deep/z.txt", ["link"], "is inside the input folder link"),
+    ("fold", ["fold/a.txt"], "the input fold/a.txt is inside the output folder fold"),
+    ("link", ["fold"], "the output link is also an input"),
+    (".", ["pd.txt"], "the input pd.txt is inside the output folder ."),
+    ("hard.txt", ["pd.txt"], "the output hard.txt is also an input"),
+])
+def test_overlapping_output_is_refused(tree, monkeypatch, output, inputs, message):
+    monkeypatch.chdir(tree)
+    os.link("pd.txt", "hard.txt")
+    with pytest.raises(OutputError, match=re.escape(message)):
+        refuse_overlap(output, inputs)
+
+
+def test_a_symlinked_input_file_pointing_at_the_output_is_refused(tree, monkeypatch):
+    monkeypatch.chdir(tree)
+    (tree / "fold" / "b.txt").symlink_to(tree / "out.txt")
+    files = sorted((tree / "fold").iterdir())
+    with pytest.raises(OutputError, match="is the output out.txt or inside it"):
+        refuse_overlap("out.txt", ["fold"], files)
+
+
+@pytest.mark.parametrize("output,inputs", [
+    ("pd.conllu", ["pd.txt"]),  # beside an input file
+    ("out/pd.spacy", ["fold", "pd.txt"]),
+    ("foldout", ["fold"]),  # a name that starts like an input folder's
+])
+def test_separate_outputs_pass(tree, monkeypatch, output, inputs):
+    monkeypatch.chdir(tree)
+    refuse_overlap(output, inputs, sorted((tree / "fold").iterdir()))
