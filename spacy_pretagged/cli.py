@@ -225,8 +225,10 @@ def convert(
     on_error: str = typer.Option("warn", "--on-error",
                                  help="warn: report problems and go on; raise: stop at the first"),
     n_process: Optional[int] = typer.Option(
-        None, "--n-process", "-n", help="Processes for the pipeline (default 1); with "
-        "--engine dask and no --scheduler, workers of the LocalCluster (default 2)"),
+        None, "--n-process", "-n", help="Processes (default 1): for conllu, jsonl and "
+        "pretagged output, worker processes that each read, convert and write a line-aligned "
+        "chunk of input, joined into OUTPUT in input order (the same bytes as one process); "
+        "with --engine dask and no --scheduler, workers of the LocalCluster (default 2)"),
     batch_size: int = typer.Option(256, "--batch-size"),
     shard_size: Optional[int] = typer.Option(
         None, "--shard-size", help="--to spacy: write OUTPUT as a folder of .spacy files of "
@@ -276,9 +278,44 @@ def convert(
     if engine == "dask":
         _convert_on_dask(inputs, output, job, chunk_bytes=chunk_bytes, scheduler=scheduler,
                          n_workers=2 if n_process is None else n_process)
+    elif (n_process or 1) > 1 and to != "spacy":
+        _convert_in_pool(inputs, output, job, n_workers=n_process or 1)
     else:
         _convert_here(corpora, output, job, n_process=1 if n_process is None else n_process,
                       shard_size=shard_size)
+
+
+def _convert_in_pool(inputs: List[Path], output: Path, job: Any, *, n_workers: int) -> None:
+    """`convert -n N` to one text file: N processes convert chunks of the input
+    (`distributed.pool`), progress by chunk, the same summary as one process."""
+    from tqdm import tqdm
+
+    from .distributed import DEFAULT_CHUNK_BYTES, DistributedError, pool
+    from .export.arrays import Counts
+    from .export.outputs import OutputError
+
+    total = sum(path.stat().st_size for corpus in _corpora(inputs, job.settings, job.encoding,
+                                                           job.doc_per)
+                for path in _files(corpus))
+    bar = tqdm(unit=" tokens", unit_scale=True, desc=f"convert ({n_workers} processes)",
+               leave=False)
+    try:
+        try:
+            totals = pool.convert(
+                inputs, output, job, n_workers=n_workers,
+                chunk_bytes=pool.chunk_size(total, n_workers, DEFAULT_CHUNK_BYTES),
+                progress=lambda r: bar.update(r.get("words", 0) + r.get("whitespace", 0)))
+        finally:
+            bar.close()  # before any error line, also on Ctrl-C
+    except (DistributedError, OutputError) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"cannot write {output}: {e.strerror or e}; nothing was replaced")
+    counts = Counts(*(totals[key] for key in Counts._fields))
+    msg.good(f"wrote {output}: {_counted(counts)} "
+             f"({totals['words'] / max(totals['seconds'], 1e-9):,.0f} words/s on "
+             f"{n_workers} processes)")
+    _print_problems(Counter(problem[0] for problem in totals["problems"]))
 
 
 def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,

@@ -56,6 +56,7 @@ LAYERS: List[Tuple[str, int]] = [
     ("distributed.plan", 14),
     ("distributed.worker", 15),
     ("distributed.client", 16),
+    ("distributed.pool", 16),
     ("distributed", 17),
     ("cli_process", 18),  # one-line errors, signals, ending spaCy's workers: for cli
     ("cli", 18),

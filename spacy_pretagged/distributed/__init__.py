@@ -41,8 +41,10 @@ writing to a temporary name and renaming at the end, so a task dask retries on a
 worker leaves one complete shard. Inputs and the output folder must be at the same path on
 every worker (one machine, or a shared file system).
 
-The package has three modules, in the order the work flows: `plan` (where to cut; no dask),
-`worker` (one chunk → one shard), `client` (submit, collect, manifest). It imports nothing
+The package has four modules, in the order the work flows: `plan` (where to cut; no dask),
+`worker` (one chunk → one shard), `client` (submit to Dask, collect, manifest) and `pool`
+(the same plan and worker on a local process pool, the parts joined into one file:
+`convert --n-process N`). It imports nothing
 from the command line; its errors are `DistributedError`s with a one-line reason.
 """
 from .client import convert

@@ -177,7 +177,15 @@ def _convert_into(folder: Path, chunks: List[Chunk], job: Conversion, *, chunk_b
         for thing in reversed(opened):
             thing.close()
 
-    # Each chunk's first line in its file, from the line counts of the chunks before it.
+    first_lines = checked_first_lines(chunks, results, job)
+    return _manifest(chunks, results, first_lines, job, chunk_bytes, scheduler, workers,
+                     timing)
+
+
+def checked_first_lines(chunks: List[Chunk], results: Dict[int, Dict[str, Any]],
+                        job: Conversion) -> Dict[int, int]:
+    """Each chunk's first line in its file, from the line counts of the chunks before it;
+    raises `DistributedError` for the first error in input order, with the file's line."""
     first_lines: Dict[int, int] = {}
     line = 1
     for chunk in chunks:
@@ -193,8 +201,7 @@ def _convert_into(folder: Path, chunks: List[Chunk], job: Conversion, *, chunk_b
         chunk = chunks[errors[0]]
         raise DistributedError(_error_message(chunk, results[chunk.number]["error"],
                                               first_lines.get(chunk.number), job.encoding))
-    return _manifest(chunks, results, first_lines, job, chunk_bytes, scheduler, workers,
-                     timing)
+    return first_lines
 
 
 #: What a shard, a file and the totals count: the writers' `Counts` (words and whitespace

@@ -1,0 +1,209 @@
+"""`convert --n-process N` on this machine: the Dask path's chunk plan (`plan`) run by N
+worker processes of the standard library's pool, each reading, converting and writing its
+own part (`worker.convert_chunk`); the parent only orders the parts and joins them.
+
+Why not `nlp.pipe(n_process=N)`: spaCy reads in the parent and sends every Doc back to it as
+bytes, which costs more than our whole pipeline (docs/performance.md), so two processes ran
+slower than one. Here nothing but file names, counts and problems crosses between processes.
+
+The output is one file, the parts joined in input order, byte for byte what one process
+writes: JSONL parts are concatenated; pre-tagged parts too, with the line break the writer
+puts between two Docs where a part does not end with one; CoNLL-U parts are written with
+their own doc ids (`part-NNNNN-docK`, unique) which the join renumbers to the single run's
+`doc1, doc2, …` (only `# newdoc id` and `# sent_id` lines change). `.spacy` output is not
+joined here (merging DocBins means loading them): the CLI converts it in one process, or in
+shards with `--engine dask`.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import re
+import shutil
+import signal
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Set
+
+from ..export.outputs import replacing_file
+from ..pipeline import Conversion
+from .client import checked_first_lines
+from .plan import EXTENSIONS, Chunk, DistributedError, PathLike, plan
+from .worker import convert_chunk
+
+#: What the pool can join into one file.
+JOINED = ("conllu", "jsonl", "pretagged")
+#: The doc id a part's CoNLL-U carries (`worker.convert_chunk`), and what it becomes.
+_PART_ID = re.compile(r"^# (newdoc id|sent_id) = part-\d{5,}-doc(\d+)", re.M)
+
+
+def chunk_size(total_bytes: int, n_workers: int, largest: int) -> int:
+    """About four chunks per worker, so that the last ones to finish are small and no
+    worker idles long; never above `largest` (a worker's memory)."""
+    return max(1, min(largest, total_bytes // (4 * n_workers) + 1))
+
+
+def convert(
+    inputs: Sequence[PathLike],
+    output: PathLike,
+    job: Conversion,
+    *,
+    n_workers: int,
+    chunk_bytes: int,
+    progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+) -> Dict[str, Any]:
+    """Convert `inputs` as `job` says into the one file `output` with `n_workers` processes;
+    returns the counts (`docs`, `sentences`, `words`, `whitespace`), the problems (with the
+    files' line numbers) and `seconds`. Raises `DistributedError` with a one-line reason (the
+    first error in input order, as one process reports it); `output` is then as it was."""
+    if job.to not in JOINED:
+        raise DistributedError(f"{n_workers} processes write one {job.to} file only for "
+                               f"{', '.join(JOINED)}")
+    began = time.perf_counter()
+    corpora = [job.corpus(path) for path in inputs]
+    files = [(str(path), path) for corpus in corpora for path in corpus.files()]
+    chunks = plan(files, corpora[0].reader, job.encoding, job.doc_per, chunk_bytes) \
+        if files else []
+    output = Path(output)
+    with tempfile.TemporaryDirectory(prefix=f".{output.name}.parts-", dir=output.parent) \
+            as parts, replacing_file(output) as tmp, \
+            open(tmp, "w", encoding="utf-8", newline="") as out:
+        # Parts are joined as soon as they and all before them are done, while the workers
+        # convert the later ones; a failed run drops the temporary output as a whole.
+        joiner = _Joiner(chunks, Path(parts), job.to, out)
+        results = _run(chunks, job, Path(parts), n_workers, progress, joiner.ready)
+        first_lines = checked_first_lines(chunks, results, job)
+        joiner.ready(results)
+    totals: Dict[str, Any] = {key: sum(results[c.number][key] for c in chunks)
+                              for key in ("docs", "sentences", "words", "whitespace")}
+    totals["problems"] = [
+        [kind, message, first_lines[c.number] + line - 1, col, text, c.source]
+        for c in chunks for kind, message, line, col, text in results[c.number]["problems"]]
+    totals["seconds"] = time.perf_counter() - began
+    return totals
+
+
+def _run(chunks: List[Chunk], job: Conversion, folder: Path, n_workers: int,
+         progress: Optional[Callable[[Dict[str, Any]], None]],
+         ready: Callable[[Dict[int, Dict[str, Any]]], None]) -> Dict[int, Dict[str, Any]]:
+    """Results by chunk number; stops at the first error in input order (later chunks are
+    cancelled, earlier ones finished: one of them may hold an earlier error)."""
+    results: Dict[int, Dict[str, Any]] = {}
+    if not chunks:
+        return results
+    # fork where there is one: the workers start at once with the parent's imports (spawn
+    # would import spaCy in each, seconds on a job of seconds).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(max_workers=min(n_workers, len(chunks)), mp_context=context,
+                               initializer=_unblock_stop_signals)
+    try:
+        # The workers start at the first `submit`. A Ctrl-C or SIGTERM arriving while they
+        # are forked would be raised (by the CLI's handler) inside a fork hook of the
+        # standard library, which swallows it: held back until they are started.
+        blocked = _block_stop_signals()
+        try:
+            pending: Dict[Future, int] = {
+                pool.submit(convert_chunk, chunk, job, str(folder)): chunk.number
+                for chunk in chunks}
+        finally:
+            _restore_signals(blocked)
+        first_error: Optional[int] = None
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                number = pending.pop(future)
+                try:
+                    result = future.result()
+                except Exception as e:  # a bug or a killed worker: one line, no traceback
+                    message = f"{type(e).__name__}: {e}".strip().splitlines()[0]
+                    result = {"index": number, "error": {"kind": "exception",
+                                                         "message": message}}
+                results[number] = result
+                if result["error"] is not None and (first_error is None
+                                                    or number < first_error):
+                    first_error = number
+                    for other, k in list(pending.items()):
+                        if k > number and other.cancel():
+                            del pending[other]
+                if progress is not None:
+                    progress(result)
+            if first_error is None:
+                ready(results)
+            if first_error is not None and all(k in results for k in range(first_error)):
+                break
+    except BaseException:
+        # Ctrl-C, SIGTERM (the CLI raises them as exceptions): what the workers compute is
+        # discarded, so they are ended rather than waited for. The pool has no public way
+        # to do that; its processes are in `_processes`.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _block_stop_signals() -> Optional[Set[int]]:
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+
+def _restore_signals(mask: Optional[Set[int]]) -> None:
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _unblock_stop_signals() -> None:
+    """In each worker: a forked worker inherits the blocked mask of `_run`'s start."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+def _renumber(offset: int) -> Callable[["re.Match[str]"], str]:
+    def doc_id(m: "re.Match[str]") -> str:
+        return f"# {m.group(1)} = doc{offset + int(m.group(2))}"
+
+    return doc_id
+
+
+class _Joiner:
+    """Writes the parts into the output in input order, each as soon as it and every part
+    before it are done (then deletes it)."""
+
+    def __init__(self, chunks: List[Chunk], folder: Path, to: str, out: IO[str]):
+        self.chunks, self.folder, self.to, self.out = chunks, folder, to, out
+        self.next = 0  # the index of the next chunk to join
+        self.offset = 0  # docs written before it
+        self.last = "\n"  # the last character written (pre-tagged: nothing is a line end)
+
+    def ready(self, results: Dict[int, Dict[str, Any]]) -> None:
+        while self.next < len(self.chunks):
+            chunk = self.chunks[self.next]
+            result = results.get(chunk.number)
+            if result is None or result["error"] is not None:
+                return
+            self._join(chunk)
+            self.offset += result["docs"]
+            self.next += 1
+
+    def _join(self, chunk: Chunk) -> None:
+        path = self.folder / (chunk.name + EXTENSIONS[self.to])
+        with path.open(encoding="utf-8", newline="") as part:
+            if self.to == "jsonl":
+                shutil.copyfileobj(part, self.out, 1 << 20)
+            else:
+                text = part.read()
+                if self.to == "conllu":
+                    text = _PART_ID.sub(_renumber(self.offset), text)
+                elif text:  # pretagged: as write_pretagged puts Docs one after another
+                    if self.last not in "\r\n":
+                        self.out.write("\n")
+                    self.last = text[-1]
+                self.out.write(text)
+        path.unlink()

@@ -1,0 +1,90 @@
+"""`convert --n-process N` for text outputs: N worker processes each convert a line-aligned
+chunk (the Dask path's plan) and the parent joins the parts — the same bytes as one process
+(CoNLL-U doc ids renumbered), the same problems with the file's line numbers, the same
+first error in strict mode, nothing left behind."""
+import re
+import sys
+
+import pytest
+
+from spacy_pretagged.distributed import pool
+from spacy_pretagged.formats import ReaderSettings
+from spacy_pretagged.pipeline import Conversion
+from tests.cli.test_distributed import hanlp_text, pku_text
+from tests.helpers import call, error_line, snapshot
+
+pytestmark = pytest.mark.slow  # worker processes and subprocesses
+
+
+def run(*args, cwd=None):
+    return call([sys.executable, "-m", "spacy_pretagged", *map(str, args)], cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("pool")
+    (tmp / "pd.txt").write_bytes(pku_text(60, 2, bad_at=170).encode("utf-8"))
+    (tmp / "hanlp.txt").write_bytes(hanlp_text().encode("utf-8"))
+    folder = tmp / "two"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(pku_text(30, 4, date="19980102").encode("utf-8"))
+    (folder / "b.txt").write_bytes(pku_text(30, 5, date="19980103").encode("utf-8"))
+    return tmp
+
+
+@pytest.mark.parametrize("to", pool.JOINED)
+@pytest.mark.parametrize("source,options", [
+    ("pd.txt", ["--preset", "pku", "--doc-per", "article"]),
+    ("pd.txt", ["--preset", "pku", "--doc-per", "line"]),
+    ("two", ["--preset", "pku", "--doc-per", "article"]),
+    ("hanlp.txt", []),
+])
+def test_n_processes_write_the_bytes_one_process_writes(data, tmp_path, to, source, options):
+    one = run("convert", data / source, tmp_path / "one", "--to", to, *options)
+    two = run("convert", data / source, tmp_path / "two", "--to", to, *options, "-n", "2")
+    assert one.returncode == 0 and two.returncode == 0, two.stderr
+    assert (tmp_path / "two").read_bytes() == (tmp_path / "one").read_bytes()
+    summary = [re.search(r"wrote \S+: ([\d,]+ docs, [\d,]+ sentences, [\d,]+ words, "
+                         r"[\d,]+ whitespace tokens)", out.stdout.replace("\n", " ")).group(1)
+               for out in (one, two)]
+    assert summary[0] == summary[1]
+    problems = [re.findall(r"\d+ problem\(s\): [^\n\x1b]*|no problems", out.stdout)
+                for out in (one, two)]
+    assert problems[0] == problems[1] and problems[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one", "two"]  # no parts left
+
+
+def test_chunks_are_many_and_the_renumbering_is_needed(data, tmp_path):
+    job = Conversion(ReaderSettings.preset("pku", on_error="warn"), to="conllu",
+                     doc_per="article")
+    size = (data / "pd.txt").stat().st_size
+    totals = pool.convert([data / "pd.txt"], tmp_path / "x.conllu", job, n_workers=2,
+                          chunk_bytes=pool.chunk_size(size, 2, 1 << 22))
+    text = (tmp_path / "x.conllu").read_text("utf-8")
+    ids = [line for line in text.splitlines() if line.startswith("# newdoc id = ")]
+    assert ids == [f"# newdoc id = doc{k}" for k in range(1, totals["docs"] + 1)]
+    assert "part-" not in text
+    # the lenient problem keeps the file's line number (line 170, in a later chunk)
+    assert [(p[0], p[2], p[5]) for p in totals["problems"]] == [
+        ("unknown_tag", 170, str(data / "pd.txt"))]
+    assert pool.chunk_size(size, 2, 1 << 22) * 6 < size  # several chunks per worker
+
+
+def test_strict_error_is_the_one_process_error_and_keeps_the_old_output(data, tmp_path):
+    (tmp_path / "out.conllu").write_text("earlier\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    args = ["convert", data / "pd.txt", tmp_path / "out.conllu", "--to", "conllu",
+            "--preset", "pku", "--doc-per", "article", "--on-error", "raise"]
+    one, two = run(*args), run(*args, "-n", "2")
+    assert error_line(two) == error_line(one)
+    assert ":170:" in error_line(two)
+    assert snapshot(tmp_path) == before
+
+
+def test_spacy_output_is_refused_by_the_pool_not_by_the_cli(data, tmp_path):
+    job = Conversion(ReaderSettings.preset("pku"), to="spacy")
+    with pytest.raises(pool.DistributedError, match="only for conllu, jsonl, pretagged"):
+        pool.convert([data / "pd.txt"], tmp_path / "x.spacy", job, n_workers=2,
+                     chunk_bytes=1000)
+    out = run("convert", data / "pd.txt", tmp_path / "x.spacy", "--preset", "pku", "-n", "2")
+    assert out.returncode == 0, out.stderr  # .spacy: nlp.pipe with 2 processes, as before
