@@ -16,32 +16,18 @@ compounds and ids, with two-space separators, also at line ends.
 from __future__ import annotations
 
 from collections import Counter
-from typing import AbstractSet, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .records import SPACE_TAG
 
 WRITE_FORMATS = ("concatenated", "spaced")
 
 
-def write_tokens(
-    tokens: Sequence[Tuple[str, str, str]],
-    *,
-    format: str = "concatenated",
-    separator: str = "/",
-    title_starts: AbstractSet[int] = frozenset(),
-    title_prefix: Optional[str] = "#",
-    compounds: Iterable[Tuple[int, int, str]] = (),
-    ids: Mapping[int, Tuple[str, str]] = {},
-    pinyin: Mapping[int, str] = {},
-    item_separator: str = " ",
-    compound_slash: bool = False,
-) -> str:
-    """`tokens` are (text, whitespace, tag); the other arguments are keyed by token index."""
+def write_tokens(tokens: Sequence[Tuple[str, str, str]], **options: Any) -> str:
+    """`tokens` are (text, whitespace, tag); the options, keyed by token index where they
+    name tokens, are `write_columns`'."""
     texts, spaces, tags = (list(column) for column in zip(*tokens)) if tokens else ([], [], [])
-    return write_columns(texts, spaces, tags, format=format, separator=separator,
-                         title_starts=title_starts, title_prefix=title_prefix,
-                         compounds=compounds, ids=ids, pinyin=pinyin,
-                         item_separator=item_separator, compound_slash=compound_slash)
+    return write_columns(texts, spaces, tags, **options)
 
 
 def write_columns(

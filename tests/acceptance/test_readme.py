@@ -84,7 +84,8 @@ def test_docs_say_what_n_process_does_on_a_bad_text():
     text = " ".join(formats.split())
     assert "no hang" not in text
     for claim in ("Under **spawn**", "[E871]", "Under **fork**", "**hang**",
-                  '`on_error = "warn"`', "`convert --n-process N` reads and tokenizes in the "
-                  "parent"):
+                  '`on_error = "warn"`', "`convert --n-process N` does not use "
+                  "`nlp.pipe(n_process=…)`", "hands errors back as results",
+                  "for `.spacy` output it reads and tokenizes in the parent"):
         assert claim in text, claim
     assert "can make it hang under fork" in " ".join(README.split())
