@@ -17,12 +17,13 @@ shards with `--engine dask`.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import re
 import shutil
 import signal
 import tempfile
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Set
 
@@ -87,8 +88,13 @@ def convert(
 def _run(chunks: List[Chunk], job: Conversion, folder: Path, n_workers: int,
          progress: Optional[Callable[[Dict[str, Any]], None]],
          ready: Callable[[Dict[int, Dict[str, Any]]], None]) -> Dict[int, Dict[str, Any]]:
-    """Results by chunk number; stops at the first error in input order (later chunks are
-    cancelled, earlier ones finished: one of them may hold an earlier error)."""
+    """Results by chunk number; stops at the first error in input order (the chunks after
+    it are dropped, those before it finished: one of them may hold an earlier error).
+
+    `multiprocessing.Pool` rather than `concurrent.futures`: its `terminate()` ends the
+    workers and its own threads whatever they are doing, which is what Ctrl-C, SIGTERM or
+    a strict error need (a ProcessPoolExecutor whose workers are killed can leave its
+    manager thread, which the interpreter joins at exit, waiting forever)."""
     results: Dict[int, Dict[str, Any]] = {}
     if not chunks:
         return results
@@ -96,53 +102,57 @@ def _run(chunks: List[Chunk], job: Conversion, folder: Path, n_workers: int,
     # would import spaCy in each, seconds on a job of seconds).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(max_workers=min(n_workers, len(chunks)), mp_context=context,
-                               initializer=_unblock_stop_signals)
+    arrived: "queue.SimpleQueue[tuple]" = queue.SimpleQueue()
+    # A Ctrl-C or SIGTERM arriving while the workers are forked would be raised (by the
+    # CLI's handler) inside a fork hook of the standard library, which swallows it: held
+    # back until they are started (the workers unblock them for themselves).
+    blocked = _block_stop_signals()
     try:
-        # The workers start at the first `submit`. A Ctrl-C or SIGTERM arriving while they
-        # are forked would be raised (by the CLI's handler) inside a fork hook of the
-        # standard library, which swallows it: held back until they are started.
-        blocked = _block_stop_signals()
-        try:
-            pending: Dict[Future, int] = {
-                pool.submit(convert_chunk, chunk, job, str(folder)): chunk.number
-                for chunk in chunks}
-        finally:
-            _restore_signals(blocked)
+        pool = context.Pool(min(n_workers, len(chunks)), initializer=_unblock_stop_signals)
+    finally:
+        _restore_signals(blocked)
+    finished = False
+    try:
+        for chunk in chunks:
+            pool.apply_async(convert_chunk, (chunk, job, str(folder)),
+                             callback=partial(_arrive, arrived, chunk.number),
+                             error_callback=partial(_failed, arrived, chunk.number))
         first_error: Optional[int] = None
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                number = pending.pop(future)
-                try:
-                    result = future.result()
-                except Exception as e:  # a bug or a killed worker: one line, no traceback
-                    message = f"{type(e).__name__}: {e}".strip().splitlines()[0]
-                    result = {"index": number, "error": {"kind": "exception",
-                                                         "message": message}}
-                results[number] = result
-                if result["error"] is not None and (first_error is None
-                                                    or number < first_error):
-                    first_error = number
-                    for other, k in list(pending.items()):
-                        if k > number and other.cancel():
-                            del pending[other]
-                if progress is not None:
-                    progress(result)
+        while len(results) < len(chunks):
+            try:
+                number, result = arrived.get(timeout=0.2)  # a signal is raised meanwhile
+            except queue.Empty:
+                continue
+            if first_error is not None and number > first_error:
+                continue
+            results[number] = result
+            if result["error"] is not None and (first_error is None or number < first_error):
+                first_error = number
+            if progress is not None:
+                progress(result)
             if first_error is None:
                 ready(results)
-            if first_error is not None and all(k in results for k in range(first_error)):
+            elif all(k in results for k in range(first_error)):
                 break
-    except BaseException:
-        # Ctrl-C, SIGTERM (the CLI raises them as exceptions): what the workers compute is
-        # discarded, so they are ended rather than waited for. The pool has no public way
-        # to do that; its processes are in `_processes`.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        raise
+        finished = first_error is None
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.close()
+        else:  # an error, Ctrl-C, SIGTERM: what the workers compute is discarded
+            pool.terminate()
+        pool.join()
     return results
+
+
+def _arrive(arrived: "queue.SimpleQueue[tuple]", number: int, result: Dict[str, Any]) -> None:
+    arrived.put((number, result))
+
+
+def _failed(arrived: "queue.SimpleQueue[tuple]", number: int, error: BaseException) -> None:
+    # A bug or a killed worker: one line, no traceback.
+    message = f"{type(error).__name__}: {error}".strip().splitlines()[0]
+    arrived.put((number, {"index": number, "error": {"kind": "exception",
+                                                     "message": message}}))
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
