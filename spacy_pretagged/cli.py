@@ -279,13 +279,14 @@ def convert(
         _convert_on_dask(inputs, output, job, chunk_bytes=chunk_bytes, scheduler=scheduler,
                          n_workers=2 if n_process is None else n_process)
     elif (n_process or 1) > 1 and to != "spacy":
-        _convert_in_pool(inputs, output, job, n_workers=n_process or 1)
+        _convert_in_pool(inputs, corpora, output, job, n_workers=n_process or 1)
     else:
         _convert_here(corpora, output, job, n_process=1 if n_process is None else n_process,
                       shard_size=shard_size)
 
 
-def _convert_in_pool(inputs: List[Path], output: Path, job: Any, *, n_workers: int) -> None:
+def _convert_in_pool(inputs: List[Path], corpora: list, output: Path, job: Any, *,
+                     n_workers: int) -> None:
     """`convert -n N` to one text file: N processes convert chunks of the input
     (`distributed.pool`), progress by chunk, the same summary as one process."""
     from tqdm import tqdm
@@ -294,9 +295,7 @@ def _convert_in_pool(inputs: List[Path], output: Path, job: Any, *, n_workers: i
     from .export.arrays import Counts
     from .export.outputs import OutputError
 
-    total = sum(path.stat().st_size for corpus in _corpora(inputs, job.settings, job.encoding,
-                                                           job.doc_per)
-                for path in _files(corpus))
+    total = sum(path.stat().st_size for corpus in corpora for path in _files(corpus))
     bar = tqdm(unit=" tokens", unit_scale=True, desc=f"convert ({n_workers} processes)",
                leave=False)
     try:

@@ -76,17 +76,6 @@ class PretaggedCorpus:
             lines = self.reader.stream(pieces, source=str(path))
             yield from Units(self.doc_per, on_problem)(lines)
 
-    def file_readings(self) -> Iterator[Tuple[Path, Reading]]:
-        """Each file, read whole (its problems name the file)."""
-        for path in self.files():
-            yield path, self.read_file(path)
-
-    def read_file(self, path: Path) -> Reading:
-        """One of `files()`, read whole; a caller that reports errors (undecodable bytes, an
-        unreadable file) by file name reads file by file with this."""
-        with path.open(encoding=self.encoding, newline="") as f:
-            return self.reader.read(f.read(), source=str(path))
-
     def readings(self, on_problem: Optional[Callable[[Problem], None]] = None
                  ) -> Iterator[Reading]:
         """One Reading per document unit, in file order (`stream` over `files()`)."""
