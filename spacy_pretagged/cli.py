@@ -32,6 +32,7 @@ from typing import (
 import typer
 from wasabi import msg
 
+from . import stop_signals
 from .cli_process import OneLineErrors, fail, pipe_workers
 from .formats import PRESETS, SPACE_TAG, PretaggedFormatError, Problem, ReaderSettings, Reading
 from .formats.stream import count_whitespace
@@ -345,6 +346,7 @@ def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
 
             def counted(stream: Iterable) -> Iterator:
                 for doc in stream:
+                    stop_signals.check()  # a Ctrl-C whose exception was swallowed
                     bar.update(len(doc))
                     yield doc
 

@@ -19,19 +19,13 @@ import typer
 import typer.core
 from typer.core import TyperGroup
 
+from . import stop_signals
+from .stop_signals import Interrupted
+
 
 class CommandError(Exception):
     """Why a command stops: printed as one line `error: …`, exit code 1, once the `with`
     blocks on the way up (outputs, progress bars, clusters) have cleaned up."""
-
-
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM, raised in the main thread by `_signals_raise` (a BaseException,
-    like KeyboardInterrupt, so no `except Exception` on the way swallows it)."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
 
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -70,14 +64,18 @@ def _signals_raise() -> Iterator[None]:
             signal.signal(s, signal.SIG_DFL)
         for hook in _BEFORE_RAISING:
             hook()
+        stop_signals.note(signum)  # if the exception is swallowed, outputs still see it
         raise Interrupted(signum)
 
     # A signal ignored when we started (`nohup`, a background job) stays ignored.
     previous = {s: signal.signal(s, handler) for s in _SIGNALS
                 if signal.getsignal(s) is not signal.SIG_IGN}
+    stop_signals.forget()
     try:
         yield
+        stop_signals.check()  # a signal whose exception was lost: exit as interrupted
     finally:
+        stop_signals.forget()
         for s, h in previous.items():
             signal.signal(s, h)
 

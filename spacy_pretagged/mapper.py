@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 import numpy
 from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
-from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.parts_of_speech import IDS as _POS_ENUMS
 from spacy.tokens import Doc, MorphAnalysis
 from spacy.vocab import Vocab
 
@@ -35,6 +35,10 @@ from .formats import SPACE_TAG
 
 UNKNOWN = ("X", "raise")
 Override = Union[str, Dict[str, str]]
+
+#: UPOS name → id, as plain ints: spaCy's are an IntEnum, whose Python-level attribute lookup
+#: NumPy runs when one meets an array, swallowing whatever it raises — a Ctrl-C included.
+POS_IDS = {name: int(value) for name, value in _POS_ENUMS.items()}
 
 
 class PretaggedTagMapper(RuleComponent):

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 #: Module (or package prefix) → layer, lowest first. The first matching prefix wins.
 LAYERS: List[Tuple[str, int]] = [
     ("about", 0),
+    ("stop_signals", 0),  # signals held back across create-then-clean-up steps
     ("export.outputs", 0),  # safe outputs: standard library only, for export/, distributed/, cli
     ("formats.records", 1),
     ("formats.settings", 1),

@@ -17,16 +17,19 @@ shards with `--engine dask`.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import re
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Set
+from typing import IO, Any, Callable, Dict, List, Optional, Sequence
 
+from .. import stop_signals
 from ..export.outputs import replacing_file
 from ..pipeline import Conversion
 from .client import checked_first_lines
@@ -67,8 +70,10 @@ def convert(
     chunks = plan(files, corpora[0].reader, job.encoding, job.doc_per, chunk_bytes) \
         if files else []
     output = Path(output)
-    with tempfile.TemporaryDirectory(prefix=f".{output.name}.parts-", dir=output.parent) \
-            as parts, replacing_file(output) as tmp, \
+    with stop_signals.deferred():  # made whole (its clean-up set) before a Ctrl-C acts
+        parts_folder = tempfile.TemporaryDirectory(prefix=f".{output.name}.parts-",
+                                                   dir=output.parent)
+    with parts_folder as parts, replacing_file(output) as tmp, \
             open(tmp, "w", encoding="utf-8", newline="") as out:
         # Parts are joined as soon as they and all before them are done, while the workers
         # convert the later ones; a failed run drops the temporary output as a whole.
@@ -103,16 +108,15 @@ def _run(chunks: List[Chunk], job: Conversion, folder: Path, n_workers: int,
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     arrived: "queue.SimpleQueue[tuple]" = queue.SimpleQueue()
-    # A Ctrl-C or SIGTERM arriving while the workers are forked would be raised (by the
-    # CLI's handler) inside a fork hook of the standard library, which swallows it: held
-    # back until they are started (the workers unblock them for themselves).
-    blocked = _block_stop_signals()
-    try:
-        pool = context.Pool(min(n_workers, len(chunks)), initializer=_unblock_stop_signals)
-    finally:
-        _restore_signals(blocked)
+    pool = None
     finished = False
     try:
+        # A Ctrl-C or SIGTERM while the pool starts would leave workers behind that nobody
+        # ends (raised between a fork and the pool's note of the worker, or before this
+        # `try` has the pool): held back until the pool is whole, raised just after.
+        with stop_signals.deferred():
+            pool = context.Pool(min(n_workers, len(chunks)), initializer=_worker_signals,
+                                initargs=(os.getpid(),))
         for chunk in chunks:
             pool.apply_async(convert_chunk, (chunk, job, str(folder)),
                              callback=partial(_arrive, arrived, chunk.number),
@@ -122,7 +126,9 @@ def _run(chunks: List[Chunk], job: Conversion, folder: Path, n_workers: int,
             try:
                 number, result = arrived.get(timeout=0.2)  # a signal is raised meanwhile
             except queue.Empty:
+                stop_signals.check()  # or was, and its exception lost
                 continue
+            stop_signals.check()
             if first_error is not None and number > first_error:
                 continue
             results[number] = result
@@ -136,11 +142,12 @@ def _run(chunks: List[Chunk], job: Conversion, folder: Path, n_workers: int,
                 break
         finished = first_error is None
     finally:
-        if finished:
-            pool.close()
-        else:  # an error, Ctrl-C, SIGTERM: what the workers compute is discarded
-            pool.terminate()
-        pool.join()
+        if pool is not None:
+            if finished:
+                pool.close()
+            else:  # an error, Ctrl-C, SIGTERM: what the workers compute is discarded
+                pool.terminate()
+            pool.join()
     return results
 
 
@@ -155,24 +162,26 @@ def _failed(arrived: "queue.SimpleQueue[tuple]", number: int, error: BaseExcepti
                                                      "message": message}}))
 
 
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-
-
-def _block_stop_signals() -> Optional[Set[int]]:
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-
-
-def _restore_signals(mask: Optional[Set[int]]) -> None:
-    if mask is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-
-
-def _unblock_stop_signals() -> None:
-    """In each worker: a forked worker inherits the blocked mask of `_run`'s start."""
+def _worker_signals(parent: int) -> None:
+    """Each worker, first: SIGTERM ends it at once (`Pool.terminate()`, no traceback), a
+    Ctrl-C is left to the parent (which terminates the pool; a worker dying on it by itself
+    could hold the pool's queue lock and hang `terminate()`), and it ends itself within half
+    a second when the parent is gone without ending it (SIGKILL, a second Ctrl-C): a pool
+    worker would otherwise go on with its chunk (seconds of work, a part nobody joins)
+    before its closed queues end it. The stop signals come blocked from the parent
+    (`stop_signals.deferred`) and are unblocked once this is set."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals.STOP_SIGNALS)
+    threading.Thread(target=_end_when_orphaned, args=(parent,), daemon=True,
+                     name="end-when-orphaned").start()
+
+
+def _end_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _renumber(offset: int) -> Callable[["re.Match[str]"], str]:

@@ -17,7 +17,9 @@ from spacy.tokens import Doc
 
 from ..formats import SPACE_TAG
 
-_SPACE_POS = POS_IDS["SPACE"]
+#: A plain int: spaCy's ids are an IntEnum, whose Python-level attribute lookup NumPy runs
+#: when one is compared with an array, swallowing what it raises (a Ctrl-C included).
+_SPACE_POS = int(POS_IDS["SPACE"])
 
 
 class Counts(NamedTuple):

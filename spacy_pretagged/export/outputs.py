@@ -47,7 +47,9 @@ import shutil
 import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, List, Pattern, Sequence, Union
+from typing import Iterable, Iterator, List, Optional, Pattern, Sequence, Union
+
+from .. import stop_signals
 
 PathLike = Union[str, Path]
 
@@ -158,14 +160,18 @@ def replacing_file(target: PathLike) -> Iterator[Path]:
     given, target = target, _real(target)
     if target.is_dir():
         raise OutputError(f"the output {given} is a folder; this output is a single file")
-    tmp = _create(target, folder=False)
+    tmp: Optional[Path] = None
     try:
+        with stop_signals.deferred():  # a Ctrl-C comes when `tmp` is known, not before
+            tmp = _create(target, folder=False)
         yield tmp
         _keep_mode(target, tmp)
         _fsync(tmp)
+        stop_signals.check()  # a stop whose exception was swallowed on the way
         os.replace(tmp, target)
     except BaseException:
-        _remove(tmp)
+        if tmp is not None:
+            _remove(tmp)
         raise
     _fsync_folder(target.parent)
 
@@ -204,8 +210,10 @@ def replacing_folder(target: PathLike, owned: Pattern[str]) -> Iterator[Path]:
     an exception the new folder is removed and `target` is as it was."""
     given, target = target, _real(target)
     _check_folder(target, owned, given)
-    tmp = _create(target, folder=True)
+    tmp: Optional[Path] = None
     try:
+        with stop_signals.deferred():  # as in `replacing_file`
+            tmp = _create(target, folder=True)
         yield tmp
         _keep_mode(target, tmp)
         for path in tmp.iterdir():
@@ -215,11 +223,13 @@ def replacing_folder(target: PathLike, owned: Pattern[str]) -> Iterator[Path]:
             _check_folder(target, owned, given)
         except OutputError as e:
             raise _Kept(f"{e}; the new output is in {tmp}") from None
+        stop_signals.check()  # as in `replacing_file`
         _swap_in(tmp, target, owned)
     except _Kept:
         raise
     except BaseException:
-        _remove(tmp)  # nothing if it is already in place
+        if tmp is not None:
+            _remove(tmp)  # nothing if it is already in place
         raise
     _fsync_folder(target.parent)
 

@@ -2,11 +2,18 @@
 chunk (the Dask path's plan) and the parent joins the parts — the same bytes as one process
 (CoNLL-U doc ids renumbered), the same problems with the file's line numbers, the same
 first error in strict mode, nothing left behind."""
+import multiprocessing
+import os
 import re
+import signal
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
+from spacy_pretagged.cli_process import Interrupted, _signals_raise
 from spacy_pretagged.distributed import pool
 from spacy_pretagged.formats import ReaderSettings
 from spacy_pretagged.pipeline import Conversion
@@ -88,3 +95,93 @@ def test_spacy_output_is_refused_by_the_pool_not_by_the_cli(data, tmp_path):
                      chunk_bytes=1000)
     out = run("convert", data / "pd.txt", tmp_path / "x.spacy", "--preset", "pku", "-n", "2")
     assert out.returncode == 0, out.stderr  # .spacy: nlp.pipe with 2 processes, as before
+
+
+def _children_of(pid):
+    """The processes whose parent is `pid` (Linux /proc), known to multiprocessing or not."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists() or
+                    "fork" not in multiprocessing.get_all_start_methods(),
+                    reason="needs fork and /proc")
+def test_a_signal_while_the_pool_starts_ends_every_worker(data, tmp_path, monkeypatch):
+    """SIGTERM arriving while the workers are forked (the CLI handler raising then would
+    leave them running, unknown to the pool, the parent gone): it is raised once the pool is
+    whole, and the pool is terminated — no process of ours is left, no output written."""
+    real = multiprocessing.get_context("fork")
+
+    class SignalledWhileStarting:
+        def Pool(self, *args, **kwargs):
+            started = real.Pool(*args, **kwargs)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.2)  # Python code runs: a handler that could act here would
+            return started
+
+    monkeypatch.setattr(pool.multiprocessing, "get_context",
+                        lambda method: SignalledWhileStarting())
+    job = Conversion(ReaderSettings.preset("pku", on_error="warn"), to="conllu")
+    before = snapshot(tmp_path)
+    others = set(_children_of(os.getpid()))  # other tests' (a Dask cluster's, say)
+    known = set(multiprocessing.active_children())
+    with _signals_raise(), pytest.raises(Interrupted) as raised:
+        pool.convert([data / "pd.txt"], tmp_path / "x.conllu", job, n_workers=2,
+                     chunk_bytes=1000)
+    assert raised.value.signum == signal.SIGTERM
+    assert set(multiprocessing.active_children()) - known == set()
+    assert set(_children_of(os.getpid())) - others == set()
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="fork")
+def test_workers_end_when_the_parent_is_killed(tmp_path):
+    """A parent killed outright (SIGKILL: nothing of ours runs) leaves no worker going on
+    with its chunk: a worker busy for 60 s is gone within seconds."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, os, time\n"
+        "from spacy_pretagged.distributed import pool\n"
+        "p = multiprocessing.get_context('fork').Pool(2, initializer=pool._worker_signals,\n"
+        "                                             initargs=(os.getpid(),))\n"
+        "p.apply_async(time.sleep, (60,))\n"
+        "p.apply_async(time.sleep, (60,))\n"
+        "time.sleep(1)  # both busy\n"
+        "print(*[w.pid for w in p._pool], flush=True)\n"
+        "time.sleep(60)\n", encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2
+        parent.kill()
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, "workers outlived their parent"
+            time.sleep(0.1)
+    finally:
+        try:
+            os.killpg(parent.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        parent.stdout.close()
+
+
+def _alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        try:
+            os.kill(pid, 0)  # no /proc: the signal 0 test
+        except ProcessLookupError:
+            return False
+        return True
+    return state != "Z"

@@ -10,8 +10,11 @@ import sys
 import textwrap
 import time
 
+import numpy
 import pytest
 
+from spacy_pretagged.cli_process import Interrupted, _signals_raise
+from spacy_pretagged.export.outputs import replacing_file
 from tests.helpers import CONFIGS, SEED, call, error_line, snapshot
 
 # Every test runs the command line in a subprocess.
@@ -170,9 +173,22 @@ def big_pku(path, lines=20000):
             f.write(f"19980101-01-{i // 5 + 1:03d}-{i % 5 + 1:03d}/m  {items}  。/w  \r\n")
 
 
-@pytest.mark.parametrize("signum,n_process", [(signal.SIGTERM, 1), (signal.SIGINT, 1),
-                                              (signal.SIGTERM, 2)])
-def test_signal_mid_conversion_leaves_the_earlier_output(work, signum, n_process):
+def _started(folder, when):
+    """`writing`: the temporary output beside the target has bytes; `starting` (`-n`): the
+    folder of the parts is there, the workers not all forked yet."""
+    for p in folder.iterdir():
+        if when == "writing" and p.name.startswith(".big.conllu.") and p.suffix == ".tmp":
+            if p.stat().st_size > 0:
+                return True
+        if when == "starting" and p.name.startswith(".big.conllu.parts-"):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("signum,n_process,when", [
+    (signal.SIGTERM, 1, "writing"), (signal.SIGINT, 1, "writing"),
+    (signal.SIGTERM, 2, "writing"), (signal.SIGTERM, 2, "starting")])
+def test_signal_mid_conversion_leaves_the_earlier_output(work, signum, n_process, when):
     big_pku(work / "in" / "big.txt")
     output = work / "out" / "big.conllu"
     output.write_bytes(b"# earlier output\n")
@@ -183,11 +199,10 @@ def test_signal_mid_conversion_leaves_the_earlier_output(work, signum, n_process
                             start_new_session=True)  # its own group: the test can end all
     try:
         deadline = time.monotonic() + 120
-        while not any(p.name.startswith(".big.conllu.") and p.stat().st_size > 0
-                      for p in (work / "out").iterdir()):  # it is writing
+        while not _started(work / "out", when):
             assert proc.poll() is None, "finished before it could be interrupted"
-            assert time.monotonic() < deadline, "no temporary output beside the target"
-            time.sleep(0.02)
+            assert time.monotonic() < deadline, f"not {when} in 120 s"
+            time.sleep(0.002 if when == "starting" else 0.02)
         proc.send_signal(signum)
         stdout, stderr = proc.communicate(timeout=120)
     finally:
@@ -202,6 +217,51 @@ def test_signal_mid_conversion_leaves_the_earlier_output(work, signum, n_process
     assert error_line(out) == f"error: interrupted ({name}); no output was replaced"
     assert out.returncode == 128 + signum
     assert snapshot(work) == before  # the temporary file is gone, the earlier output kept
+
+
+class _SignalsOnLookup(type):
+    """A type whose attribute lookup (Python code, like an IntEnum's) sends SIGTERM once:
+    NumPy looks up `__array_ufunc__` on an operand's type and clears what that raises."""
+    sent = False
+
+    def __getattr__(cls, name):
+        if name.startswith("__array") and not _SignalsOnLookup.sent:
+            _SignalsOnLookup.sent = True
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.01)  # the handler runs here, and its exception is swallowed
+        raise AttributeError(name)
+
+
+class _PosId(int, metaclass=_SignalsOnLookup):
+    pass
+
+
+def test_a_signal_whose_exception_numpy_swallows_still_stops_the_command(tmp_path):
+    """spaCy's UPOS ids are an IntEnum: a SIGTERM landing in `column == POS_IDS[...]` ran
+    the CLI's handler inside NumPy, which dropped its exception, and the conversion went on
+    to replace the output (seen in CI). Our ids are plain ints now; and the noted signal
+    stops the command before any output is replaced, whatever swallowed it."""
+    target = tmp_path / "out.conllu"
+    target.write_bytes(b"earlier output\n")
+    went_on = []
+    with pytest.raises(Interrupted) as raised:
+        with _signals_raise():
+            with replacing_file(target) as tmp:
+                tmp.write_bytes(b"new\n")
+                equal = numpy.zeros(3, dtype="uint64") == _PosId(103)
+                went_on.append(equal.any())  # the exception was swallowed indeed
+    assert went_on == [False] and _SignalsOnLookup.sent
+    assert raised.value.signum == signal.SIGTERM
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.conllu"]
+    assert target.read_bytes() == b"earlier output\n"
+
+
+def test_upos_ids_meet_numpy_as_plain_ints():
+    from spacy_pretagged.export import arrays
+    from spacy_pretagged.mapper import POS_IDS
+
+    assert type(arrays._SPACE_POS) is int
+    assert {type(v) for v in POS_IDS.values()} == {int} and POS_IDS["SPACE"] == 103
 
 
 def run_in_own_group(argv, timeout):

@@ -4,9 +4,13 @@ the user's, and an output that is, holds or lies inside an input is refused."""
 import errno
 import os
 import re
+import signal
+import time
 
 import pytest
 
+from spacy_pretagged import stop_signals
+from spacy_pretagged.export import outputs
 from spacy_pretagged.export.outputs import (
     OutputError,
     refuse_overlap,
@@ -209,3 +213,86 @@ def test_a_symlinked_input_file_pointing_at_the_output_is_refused(tree, monkeypa
 def test_separate_outputs_pass(tree, monkeypatch, output, inputs):
     monkeypatch.chdir(tree)
     refuse_overlap(output, inputs, sorted((tree / "fold").iterdir()))
+
+
+# --- a stop signal between creating the temporary output and the `try` that removes it ----
+
+class Stopped(BaseException):
+    pass
+
+
+@pytest.fixture
+def sigterm_raises():
+    """SIGTERM raises `Stopped`, as the CLI's handler raises `Interrupted`."""
+    def handler(signum, frame):
+        raise Stopped(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_deferred_signal_is_raised_when_the_block_ends(sigterm_raises):
+    steps = []
+    with pytest.raises(Stopped):
+        with stop_signals.deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)  # calls return: where a handler would otherwise run
+            steps.append("after the signal")
+    assert steps == ["after the signal"]
+    assert signal.getsignal(signal.SIGTERM).__name__ == "handler"  # the handler is back
+    assert not signal.pthread_sigmask(signal.SIG_BLOCK, [])  # nothing left blocked
+
+
+def test_without_a_signal_nothing_is_raised(sigterm_raises):
+    with stop_signals.deferred():
+        pass
+    with pytest.raises(Stopped):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("replacing,folder", [(replacing_file, False),
+                                              (replacing_folder, True)])
+def test_a_signal_just_after_the_temporary_is_made_leaves_nothing(
+        tmp_path, monkeypatch, sigterm_raises, replacing, folder):
+    made = outputs._create
+
+    def create_then_signalled(target, folder):
+        path = made(target, folder)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)  # a handler able to run here would leave `path` behind
+        return path
+
+    monkeypatch.setattr(outputs, "_create", create_then_signalled)
+    target = tmp_path / ("shards" if folder else "out.conllu")
+    args = (target, SHARDS) if folder else (target,)
+    with pytest.raises(Stopped):
+        with replacing(*args):
+            pytest.fail("the block runs after the signal was raised")
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("replacing,folder", [(replacing_file, False),
+                                              (replacing_folder, True)])
+def test_a_stop_whose_exception_was_lost_is_raised_before_the_output_is_replaced(
+        tmp_path, replacing, folder):
+    """The CLI's handler notes the signal; if its exception is swallowed on the way up (see
+    `stop_signals`), the run goes on, and must still not replace the earlier output."""
+    target = tmp_path / ("shards" if folder else "out.conllu")
+    if folder:
+        target.mkdir()
+        (target / "000000.spacy").write_bytes(b"earlier")
+    else:
+        target.write_bytes(b"earlier")
+    args = (target, SHARDS) if folder else (target,)
+    try:
+        with pytest.raises(stop_signals.Interrupted) as raised:
+            with replacing(*args) as tmp:
+                (tmp / "000000.spacy" if folder else tmp).write_bytes(b"new")
+                stop_signals.note(signal.SIGINT)  # handled, its exception lost
+    finally:
+        stop_signals.forget()
+    assert raised.value.signum == signal.SIGINT
+    assert listing(tmp_path) == [target.name]
+    assert (target / "000000.spacy" if folder else target).read_bytes() == b"earlier"
