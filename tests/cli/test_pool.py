@@ -132,7 +132,7 @@ def test_a_signal_while_the_pool_starts_ends_every_worker(data, tmp_path, monkey
     before = snapshot(tmp_path)
     others = set(_children_of(os.getpid()))  # other tests' (a Dask cluster's, say)
     known = set(multiprocessing.active_children())
-    with _signals_raise(), pytest.raises(Interrupted) as raised:
+    with pytest.raises(Interrupted) as raised, _signals_raise():
         pool.convert([data / "pd.txt"], tmp_path / "x.conllu", job, n_workers=2,
                      chunk_bytes=1000)
     assert raised.value.signum == signal.SIGTERM
