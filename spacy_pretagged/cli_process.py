@@ -28,7 +28,6 @@ class CommandError(Exception):
     blocks on the way up (outputs, progress bars, clusters) have cleaned up."""
 
 
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: Run by the signal handler before it raises `Interrupted` (see `pipe_workers`).
 _BEFORE_RAISING: List[Callable[[], None]] = []
 
@@ -68,7 +67,7 @@ def _signals_raise() -> Iterator[None]:
         raise Interrupted(signum)
 
     # A signal ignored when we started (`nohup`, a background job) stays ignored.
-    previous = {s: signal.signal(s, handler) for s in _SIGNALS
+    previous = {s: signal.signal(s, handler) for s in stop_signals.STOP_SIGNALS
                 if signal.getsignal(s) is not signal.SIG_IGN}
     stop_signals.forget()
     try:

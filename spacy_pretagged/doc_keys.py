@@ -11,9 +11,15 @@ from __future__ import annotations
 from typing import List, Optional, Sequence
 
 import numpy
+from spacy.parts_of_speech import IDS as _POS_ENUMS
 from spacy.tokens import Doc, Token
 
 from .formats import Problem
+
+#: UPOS name → id (what `token.pos` holds), as plain ints: spaCy's are an IntEnum, whose
+#: Python-level attribute lookup NumPy runs when one meets an array, swallowing whatever it
+#: raises — a Ctrl-C included (`stop_signals`).
+POS_IDS = {name: int(value) for name, value in _POS_ENUMS.items()}
 
 #: Span group of title lines (`#` lines of HanLP output).
 TITLES = "title"

@@ -15,7 +15,6 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 import numpy
 from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
-from spacy.parts_of_speech import IDS as _POS_ENUMS
 from spacy.tokens import Doc, MorphAnalysis
 from spacy.vocab import Vocab
 
@@ -23,6 +22,7 @@ from . import tagsets
 from .component import RuleComponent
 from .doc_keys import (
     GIVEN_TAGS_KEY,
+    POS_IDS,
     SOURCE_DTYPE,
     SOURCE_OVERRIDE,
     SOURCE_RULE,
@@ -35,10 +35,6 @@ from .formats import SPACE_TAG
 
 UNKNOWN = ("X", "raise")
 Override = Union[str, Dict[str, str]]
-
-#: UPOS name → id, as plain ints: spaCy's are an IntEnum, whose Python-level attribute lookup
-#: NumPy runs when one meets an array, swallowing whatever it raises — a Ctrl-C included.
-POS_IDS = {name: int(value) for name, value in _POS_ENUMS.items()}
 
 
 class PretaggedTagMapper(RuleComponent):

@@ -123,12 +123,11 @@ def _run(chunks: List[Chunk], job: Conversion, folder: Path, n_workers: int,
                              error_callback=partial(_failed, arrived, chunk.number))
         first_error: Optional[int] = None
         while len(results) < len(chunks):
+            stop_signals.check()  # a stop whose exception was lost
             try:
                 number, result = arrived.get(timeout=0.2)  # a signal is raised meanwhile
             except queue.Empty:
-                stop_signals.check()  # or was, and its exception lost
                 continue
-            stop_signals.check()
             if first_error is not None and number > first_error:
                 continue
             results[number] = result

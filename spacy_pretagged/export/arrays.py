@@ -12,14 +12,12 @@ from typing import Callable, Dict, List, NamedTuple, Optional
 
 import numpy
 from spacy.attrs import IS_SPACE, POS, SENT_START, TAG
-from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 
+from ..doc_keys import POS_IDS
 from ..formats import SPACE_TAG
 
-#: A plain int: spaCy's ids are an IntEnum, whose Python-level attribute lookup NumPy runs
-#: when one is compared with an array, swallowing what it raises (a Ctrl-C included).
-_SPACE_POS = int(POS_IDS["SPACE"])
+_SPACE_POS = POS_IDS["SPACE"]
 
 
 class Counts(NamedTuple):

@@ -97,16 +97,23 @@ def test_spacy_output_is_refused_by_the_pool_not_by_the_cli(data, tmp_path):
     assert out.returncode == 0, out.stderr  # .spacy: nlp.pipe with 2 processes, as before
 
 
+def _stat(pid):
+    """(state, parent pid) of a process from /proc (Linux), or None if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1])
+
+
 def _children_of(pid):
     """The processes whose parent is `pid` (Linux /proc), known to multiprocessing or not."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended meanwhile
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
+        child = int(stat.parent.name)
+        state = _stat(child)  # None: ended meanwhile
+        if state is not None and state[1] == pid and state[0] != "Z":
+            found.append(child)
     return found
 
 
@@ -176,12 +183,11 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
 
 
 def _alive(pid):
+    if Path("/proc/self/stat").exists():
+        state = _stat(pid)
+        return state is not None and state[0] != "Z"
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        try:
-            os.kill(pid, 0)  # no /proc: the signal 0 test
-        except ProcessLookupError:
-            return False
-        return True
-    return state != "Z"
+        os.kill(pid, 0)  # no /proc: the signal 0 test
+    except ProcessLookupError:
+        return False
+    return True

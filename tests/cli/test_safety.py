@@ -257,11 +257,13 @@ def test_a_signal_whose_exception_numpy_swallows_still_stops_the_command(tmp_pat
 
 
 def test_upos_ids_meet_numpy_as_plain_ints():
+    from spacy_pretagged import mapper
+    from spacy_pretagged.doc_keys import POS_IDS
     from spacy_pretagged.export import arrays
-    from spacy_pretagged.mapper import POS_IDS
 
     assert type(arrays._SPACE_POS) is int
     assert {type(v) for v in POS_IDS.values()} == {int} and POS_IDS["SPACE"] == 103
+    assert mapper.POS_IDS is POS_IDS
 
 
 def run_in_own_group(argv, timeout):
