@@ -36,6 +36,13 @@ IDS_KEY = "pretagged_ids"
 GIVEN_TAGS_KEY = "pretagged_given_tags"
 #: Entity conflicts `pretagged_entities` resolved, as [kind, start, end, label, text] rows.
 ENTITY_PROBLEMS_KEY = "pretagged_entity_problems"
+#: Lines a parsed file carries besides its tokens (CoNLL-U comments, multiword-token
+#: ranges, empty nodes), as [index of the token they stand before, line] rows.
+KEPT_LINES_KEY = "pretagged_kept_lines"
+#: CoNLL-U MISC per token, as written (a list of strings; set only where any is given).
+MISC_KEY = "pretagged_misc"
+#: UD FEATS per token as written, kept only where spaCy's MORPH string differs from it.
+FEATS_KEY = "pretagged_feats"
 #: `token._.pinyin`: pinyin from `看{kan4}/v` (None where the input has none). An extension
 #: rather than part of the word: the word stays `看`, so matching, lemmas and exports see
 #: the word the corpus tagged. Values are in doc.user_data: DocBin needs store_user_data.

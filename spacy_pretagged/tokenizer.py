@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 import numpy
 import srsly
-from spacy.attrs import SENT_START, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
@@ -134,6 +134,8 @@ class PretaggedTokenizer(PartsSerializable):
                 stacklevel=3,
             )
         doc = doc_from_lists(self.vocab, reading)
+        if has_parsed_columns(reading):
+            set_parsed_columns(doc, reading)
         if reading.titles:
             doc.spans[doc_keys.TITLES] = [Span(doc, start, end) for start, end in reading.titles]
         if reading.compounds:
@@ -143,6 +145,12 @@ class PretaggedTokenizer(PartsSerializable):
             doc.user_data[doc_keys.IDS_KEY] = [list(entry) for entry in reading.ids]
         for i, pinyin in reading.pinyin.items():
             doc[i]._.set(doc_keys.PINYIN, pinyin)
+        if reading.entities:
+            doc.set_ents([Span(doc, start, end, label=label)
+                          for start, end, label in reading.entities])
+        if reading.kept_lines:
+            doc.user_data[doc_keys.KEPT_LINES_KEY] = [list(entry)
+                                                      for entry in reading.kept_lines]
         if reading.problems:
             doc.user_data[doc_keys.PROBLEMS_KEY] = doc_keys.problem_rows(reading.problems)
         if self.settings.untagged != "raise":
@@ -201,10 +209,12 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
     n = len(reading.words)
     if n:
         add = vocab.strings.add
-        tag_ids = {tag: add(tag) for tag in set(reading.tags)}
         columns = numpy.zeros((n, 2), dtype="uint64")
-        columns[:, 0] = numpy.fromiter(map(tag_ids.__getitem__, reading.tags), dtype="uint64",
-                                       count=n)
+        columns[:, 0] = _hashes(add, reading.tags)
+        if reading.heads is not None:
+            # A parse decides the sentences (spaCy refuses SENT_START beside HEAD).
+            doc.from_array(_TAG, columns[:, :1])  # type: ignore[arg-type]
+            return doc
         # Sentence starts are few (a line's first token, a break after a title): found by
         # `list.index`, a C-level scan, not a Python step per token. Doc.__init__'s
         # encoding: 1 starts, -1 does not, 0 undecided (the None of the list).
@@ -222,6 +232,57 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
 
 
 _TAG_SENT_START = [TAG, SENT_START]
+_TAG = [TAG]
+
+
+def _hashes(add: Callable[[str], int], values: List[str]) -> numpy.ndarray:
+    """The string ids of `values` as uint64, each distinct value hashed once; "" is 0
+    (spaCy's "not set")."""
+    ids = {value: add(value) if value else 0 for value in set(values)}
+    return numpy.fromiter(map(ids.__getitem__, values), dtype="uint64", count=len(values))
+
+
+def has_parsed_columns(reading: Reading) -> bool:
+    return any(getattr(reading, name) is not None for name in Reading.COLUMNS)
+
+
+def set_parsed_columns(doc: Doc, reading: Reading) -> None:
+    """Given UPOS, lemmas, features and the dependency tree onto `doc`, in one `from_array`.
+    MISC has no place on a spaCy token: it goes to `user_data` (`doc_keys.MISC_KEY`), as
+    do the features as written (`doc_keys.FEATS_KEY`) where spaCy's normalised MORPH
+    string would write them back differently."""
+    n = len(doc)
+    attrs: List[int] = []
+    arrays: List[numpy.ndarray] = []
+    if reading.upos is not None:
+        pos_ids = doc_keys.POS_IDS
+        unknown = sorted({u for u in reading.upos if u and u not in pos_ids})
+        if unknown:
+            raise ValueError(f"not a Universal POS tag: {', '.join(map(repr, unknown[:5]))}")
+        attrs.append(POS)
+        arrays.append(numpy.fromiter((pos_ids[u] if u else 0 for u in reading.upos),
+                                     dtype="uint64", count=n))
+    if reading.lemmas is not None:
+        attrs.append(LEMMA)
+        arrays.append(_hashes(doc.vocab.strings.add, reading.lemmas))
+    if reading.feats is not None:
+        add_morph = doc.vocab.morphology.add
+        attrs.append(MORPH)
+        arrays.append(_hashes(add_morph, reading.feats))
+        written = [doc.vocab.morphology.get(h) if h else "" for h in arrays[-1].tolist()]
+        if written != reading.feats:
+            doc.user_data[doc_keys.FEATS_KEY] = list(reading.feats)
+    if reading.heads is not None:
+        heads = numpy.asarray(reading.heads, dtype="int64")
+        if n and (heads.min() < 0 or heads.max() >= n):
+            raise ValueError("a head outside the text: heads must index its own tokens")
+        attrs += [HEAD, DEP]
+        arrays.append((heads - numpy.arange(n, dtype="int64")).astype("uint64"))
+        arrays.append(_hashes(doc.vocab.strings.add, reading.deps or [""] * n))
+    if reading.misc is not None and any(reading.misc):
+        doc.user_data[doc_keys.MISC_KEY] = list(reading.misc)
+    if attrs and n:
+        doc.from_array(attrs, numpy.stack(arrays, axis=1))  # type: ignore[arg-type]
 
 
 def _constant(value: bytes) -> Callable[[], bytes]:

@@ -106,6 +106,29 @@ class Reading:
     #: Pinyin annotations (`看{kan4}/v`) by token index.
     pinyin: Dict[int, str] = field(default_factory=dict)
     problems: List[Problem] = field(default_factory=list)
+    # What parsed formats give besides word and tag (CoNLL-U, HanLP 2.x / LTP JSON) and
+    # `word/tag` text does not: None, or one value per token, "" where a token has none
+    # (CoNLL-U `_`). `tags` stays the producer's own tag (CoNLL-U XPOS).
+    #: Universal POS as given.
+    upos: Optional[List[str]] = None
+    lemmas: Optional[List[str]] = None
+    #: UD FEATS as written (`Aspect=Perf|Number=Plur`).
+    feats: Optional[List[str]] = None
+    #: The head's token index in this Reading; a root (and a token without a head, whose
+    #: dep is "") is its own head. Units are cut between trees, so a slice re-indexes them.
+    heads: Optional[List[int]] = None
+    deps: Optional[List[str]] = None
+    #: CoNLL-U MISC as written.
+    misc: Optional[List[str]] = None
+    #: Entities the producer gave (HanLP `ner/*`, LAC's PER/LOC/ORG/TIME): [start, end), label.
+    entities: List[Tuple[int, int, str]] = field(default_factory=list)
+    #: Lines of the file that are no tokens but are written back where they stood (CoNLL-U
+    #: comments, multiword-token ranges, empty nodes): (index of the token they stand
+    #: before, line). Lines after the last token carry its index + 1.
+    kept_lines: List[Tuple[int, str]] = field(default_factory=list)
+
+    #: The per-token columns above, in the order `split` and readers handle them.
+    COLUMNS = ("upos", "lemmas", "feats", "heads", "deps", "misc")
 
     def __len__(self) -> int:
         return len(self.words)
@@ -125,6 +148,12 @@ class Reading:
         ids = sorted(self.ids)
         pinyin = sorted(self.pinyin.items())
         problems = sorted(self.problems, key=lambda p: p.line)
+        entities = sorted(self.entities)
+        kept = self.kept_lines  # in file order, which is token order
+        entity_at = [e[0] for e in entities]
+        kept_at = [k[0] for k in kept]
+        columns = [(name, getattr(self, name)) for name in self.COLUMNS
+                   if getattr(self, name) is not None]
         title_at = [t[0] for t in titles]
         compound_at = [c[0] for c in compounds]
         id_at = [i[0] for i in ids]
@@ -144,6 +173,18 @@ class Reading:
                         ids[bisect_left(id_at, start):bisect_left(id_at, end)]]
             part.pinyin = dict((i - start, p) for i, p in
                                pinyin[bisect_left(pinyin_at, start):bisect_left(pinyin_at, end)])
+            for name, values in columns:
+                setattr(part, name, values[start:end])
+            if part.heads is not None:
+                part.heads = [head - start for head in part.heads]
+            part.entities = [(a - start, b - start, label) for a, b, label in
+                             entities[bisect_left(entity_at, start):
+                                      bisect_left(entity_at, end)] if b <= end]
+            # Lines after the last token go with the unit that ends the reading.
+            last_kept = bisect_right(kept_at, end) if end == len(self.words) \
+                else bisect_left(kept_at, end)
+            part.kept_lines = [(i - start, line) for i, line in
+                               kept[bisect_left(kept_at, start):last_kept]]
             if part.lines:
                 first, last = part.lines[0], part.lines[-1]
                 part.problems = problems[bisect_left(problem_at, first):

@@ -80,3 +80,21 @@ def test_concatenated_round_trip(hanlp_tags, lines):
     # The promised direction: whatever the reader accepts, the writer gives back exactly.
     if not reading.problems:
         assert write_tokens(got) == text
+
+
+def test_split_carries_the_parsed_columns_reindexed():
+    from spacy_pretagged.formats import Reading
+
+    reading = Reading(list("abcde"), [False] * 5, list("TTTTT"), [1, 1, 2, 2, 2],
+                      [1, 2, 1, 2, 3], [None] * 5)
+    reading.upos = ["NOUN", "VERB", "NOUN", "VERB", "PUNCT"]
+    reading.heads = [1, 1, 3, 3, 3]
+    reading.deps = ["nsubj", "root", "nsubj", "root", "punct"]
+    reading.entities = [(0, 1, "PER"), (2, 3, "LOC")]
+    reading.kept_lines = [(0, "# one"), (2, "# two"), (5, "# after the last token")]
+    first, second = reading.split([(0, 2), (2, 5)])
+    assert (first.upos, first.heads, first.deps) == (["NOUN", "VERB"], [1, 1], ["nsubj", "root"])
+    assert (second.heads, second.entities) == ([1, 1, 1], [(0, 1, "LOC")])
+    assert first.kept_lines == [(0, "# one")]
+    assert second.kept_lines == [(0, "# two"), (3, "# after the last token")]
+    assert first.lemmas is None and first.misc is None
