@@ -2,7 +2,7 @@
 and SIGTERM as exceptions (so the outputs' `with` blocks clean up), and spaCy's
 `nlp.pipe(n_process>1)` workers ended before spaCy would wait for them forever.
 
-Kept apart from cli.py, which holds the commands only. Exit codes: 1 for every error
+Kept apart from cli/, which holds the commands only. Exit codes: 1 for every error
 (typer's usage errors included, which click would exit with 2 and a usage text), 128 + the
 signal's number for an interruption (130 for Ctrl-C, 143 for SIGTERM), as shells report it.
 """

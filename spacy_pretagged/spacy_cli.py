@@ -2,7 +2,7 @@
 
 spaCy imports every module of the `spacy_cli` entry-point group before it builds its
 command line (spacy/cli/_util.py `setup_cli`), the way spacy-curated-transformers adds
-`spacy debug pieces`. Kept apart from cli.py so `python -m spacy_pretagged` does not import
+`spacy debug pieces`. Kept apart from cli/ so `python -m spacy_pretagged` does not import
 spaCy's CLI machinery.
 """
 from spacy.cli._util import app as spacy_app

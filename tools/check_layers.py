@@ -60,6 +60,8 @@ LAYERS: List[Tuple[str, int]] = [
     ("distributed.pool", 16),
     ("distributed", 17),
     ("cli_process", 18),  # one-line errors, signals, ending spaCy's workers: for cli
+    # The cli package (docs/layout.md): _util (the app, shared options), one module per
+    # command, convert_engines; one layer, so they import each other (never in a cycle).
     ("cli", 18),
     ("spacy_cli", 19),
     ("__main__", 19),

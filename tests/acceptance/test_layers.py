@@ -35,8 +35,8 @@ def test_an_upward_import_and_a_cycle_are_found(checker, tmp_path, capsys):
     shutil.copytree(checker.ROOT, root, ignore=shutil.ignore_patterns("__pycache__"))
     with (root / "formats" / "records.py").open("a", encoding="utf-8") as f:
         f.write("\n\ndef _late():\n    from ..cli import app  # noqa\n")
-    with (root / "cli.py").open("a", encoding="utf-8") as f:
-        f.write("\nfrom .formats import records  # noqa\n")
+    with (root / "cli" / "__init__.py").open("a", encoding="utf-8") as f:
+        f.write("\nfrom ..formats import records  # noqa\n")
     assert checker.main(root) == 1
     err = capsys.readouterr().err
     assert "formats.records (layer 1) imports cli (layer 18), which is above it" in err
