@@ -65,7 +65,7 @@ class _Sentence:
         self.broken = False
 
     def __bool__(self) -> bool:
-        return bool(self.comments or self.rows or self.extra)
+        return bool(self.comments or self.rows or self.extra or self.broken)
 
 
 class ConlluReader:
@@ -112,6 +112,8 @@ class ConlluReader:
                 continue
             if not sentence:
                 sentence.first_line = line_no
+            elif sentence.broken:
+                continue  # reported once, at its first broken line; skipped whole
             if line[0] == "#" and not sentence.rows and not sentence.extra:
                 sentence.comments.append(line)
                 continue
