@@ -6,6 +6,9 @@ bench run on the same month: `spacy convert` of our CoNLL-U to a DocBin, and
 7. `convert --to conllu` and `--to spacy` of the month: words/s, peak RSS; ratios to the
    anchors (spacy convert words/s, parse_incr words/s);
 8. peak RSS of `--to conllu` on the month x3 (one 32 MB file) over the month x1;
+10. the CoNLL-U of 7 read back (`convert --preset conllu --to spacy`, issue 17): words/s
+   over `spacy convert` of the same file (both whole commands, target >= 5x), and its peak
+   RSS on that CoNLL-U x3 over x1 (streaming: flat in the file's size);
 9. the tokenizer on the seed x200 in one Doc vs. bare `Doc(vocab, words, spaces)`.
 
 words/s: the summary's own figure (the words over the conversion, from the first file
@@ -96,6 +99,12 @@ def convert_cmd(source: Path, out: Path, to: str) -> List[str]:
             "--preset", "pku", "--doc-per", "article", "--to", to]
 
 
+def conllu_cmd(source: Path, out: Path) -> List[str]:
+    """A CoNLL-U file (ours, of 7) read back into a DocBin: one Doc per `# newdoc`."""
+    return [sys.executable, "-m", "spacy_pretagged", "convert", str(source), str(out),
+            "--preset", "conllu", "--doc-per", "article", "--to", "spacy"]
+
+
 def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
             tokenizer_ratio) -> List[Dict]:
     """The rows, as dicts bench.py turns into `Row`s."""
@@ -133,6 +142,14 @@ def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
                                                     str(anchors_in), str(spacy_out),
                                                     "--converter", "conllu"], envs["now"])
         parse = best_of(rounds, [sys.executable, "-c", _PARSE_INCR, str(anchors_in)])
+        read_back = best_of(rounds, conllu_cmd(anchors_in, tmp / "read-back.spacy"),
+                            envs["now"])
+        conllu_x3 = tmp / "now-x3-in.conllu"
+        with conllu_x3.open("wb") as f:
+            for _ in range(3):
+                f.write(anchors_in.read_bytes())
+        read_back_x3 = best_of(1, conllu_cmd(conllu_x3, tmp / "read-back-x3.spacy"),
+                               envs["now"])
         parsed_tokens = int(parse["stdout"].strip())
         x3 = month_x3(source, tmp)
         big = {name: best_of(1, convert_cmd(x3, tmp / f"{name}-x3.conllu", "conllu"),
@@ -188,6 +205,24 @@ def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
                      "target": "-", "met": None,
                      "note": f"wall {parse['wall']:.1f} s (parse only, no Doc)",
                      "data": {"wall": parse["wall"]}})
+        back_rate = n / read_back["wall"]
+        rows.append({"figure": "10 CoNLL-U -> spacy / spacy convert", "input":
+                     "the CoNLL-U of 7", "ours": f"{back_rate:,.0f} words/s",
+                     "baseline": f"{spacy_rate:,.0f} words/s", "ratio": back_rate / spacy_rate,
+                     "target": ">= 5x", "met": back_rate >= 5 * spacy_rate,
+                     "note": f"convert --preset conllu --doc-per article --to spacy, wall "
+                             f"{read_back['wall']:.1f} s, peak {read_back['rss_mb']:.0f} MB; "
+                             f"best of {rounds}",
+                     "data": {"wall": read_back["wall"], "rss_mb": read_back["rss_mb"],
+                              "spacy_convert_wall": anchor_spacy["wall"]}})
+        rows.append({"figure": "10 CoNLL-U -> spacy RSS, x3 vs x1", "input":
+                     "the CoNLL-U of 7, x3", "ours": f"{read_back_x3['rss_mb']:.0f} MB",
+                     "baseline": f"{read_back['rss_mb']:.0f} MB",
+                     "ratio": read_back_x3["rss_mb"] / read_back["rss_mb"],
+                     "target": "<= x1 + 50 MB",
+                     "met": read_back_x3["rss_mb"] <= read_back["rss_mb"] + 50,
+                     "note": f"wall {read_back_x3['wall']:.1f} s",
+                     "data": {"rss_mb": read_back_x3["rss_mb"]}})
         one = now["conllu"]["rss_max"]
         for name, r in big.items():
             base = results[(name, "conllu")]["rss_max"]

@@ -43,6 +43,11 @@ KEPT_LINES_KEY = "pretagged_kept_lines"
 MISC_KEY = "pretagged_misc"
 #: UD FEATS per token as written, kept only where spaCy's MORPH string differs from it.
 FEATS_KEY = "pretagged_feats"
+#: The UPOS the input gave (CoNLL-U), one byte a token (its spaCy POS id; 0: none given):
+#: `pretagged_tag_mapper` keeps these words' POS, features and lemma instead of mapping.
+GIVEN_UPOS_KEY = "pretagged_given_upos"
+#: CoNLL-U DEPS (enhanced dependencies) per token as written (set only where any is given).
+ENHANCED_KEY = "pretagged_enhanced"
 #: `token._.pinyin`: pinyin from `看{kan4}/v` (None where the input has none). An extension
 #: rather than part of the word: the word stays `看`, so matching, lemmas and exports see
 #: the word the corpus tagged. Values are in doc.user_data: DocBin needs store_user_data.
@@ -53,17 +58,17 @@ if not Token.has_extension(PINYIN):
 
 #: `token._.upos_source`: what decided the token's POS, as `pretagged_tag_mapper` set it —
 #: `table:<tag>` (the tag table's row for the token's tag), `override:<tag>` (the mapper's
-#: `overrides`), `unknown:<tag>` (a tag in no table: X), `rule:<key>` (the word rule with
-#: that key, `tagsets.WordRule.key`: tagset:word:tag:prev:next) or `space` (a whitespace
-#: token); None where the mapper did not run (or ran with `upos_source = false`) or the Doc
-#: was retokenized after it.
+#: `overrides`), `unknown:<tag>` (a tag in no table: X), `given` (the input's own UPOS,
+#: kept), `rule:<key>` (the word rule with that key, `tagsets.WordRule.key`:
+#: tagset:word:tag:prev:next) or `space` (a whitespace token); None where the mapper did
+#: not run (or ran with `upos_source = false`) or the Doc was retokenized after it.
 UPOS_SOURCE = "upos_source"
 #: Where its values live: [codes, rule keys]. `codes` is one little-endian uint16 per token
 #: (bytes: 2 bytes a token, what DocBin, `doc.to_bytes` and pickling carry at no cost per
 #: token); codes below `SOURCE_RULE` are the kinds below, code `SOURCE_RULE + k` is the rule
 #: `rule keys[k]` (only the rules that fired in this Doc are listed).
 UPOS_SOURCE_KEY = "pretagged_upos_source"
-SOURCE_NONE, SOURCE_SPACE, SOURCE_TABLE, SOURCE_OVERRIDE, SOURCE_UNKNOWN = range(5)
+SOURCE_NONE, SOURCE_SPACE, SOURCE_TABLE, SOURCE_OVERRIDE, SOURCE_UNKNOWN, SOURCE_GIVEN = range(6)
 SOURCE_RULE = 8
 SOURCE_DTYPE = "<u2"
 _KINDS = {SOURCE_TABLE: "table:", SOURCE_OVERRIDE: "override:", SOURCE_UNKNOWN: "unknown:"}
@@ -92,6 +97,8 @@ def _label(code: int, token: Token, keys: Sequence[str]) -> Optional[str]:
         return "rule:" + keys[code - SOURCE_RULE]
     if code == SOURCE_SPACE:
         return "space"
+    if code == SOURCE_GIVEN:
+        return "given"
     kind = _KINDS.get(code)
     return None if kind is None else kind + token.tag_
 

@@ -22,8 +22,10 @@ from . import tagsets
 from .component import RuleComponent
 from .doc_keys import (
     GIVEN_TAGS_KEY,
+    GIVEN_UPOS_KEY,
     POS_IDS,
     SOURCE_DTYPE,
+    SOURCE_GIVEN,
     SOURCE_OVERRIDE,
     SOURCE_RULE,
     SOURCE_SPACE,
@@ -39,7 +41,9 @@ Override = Union[str, Dict[str, str]]
 
 class PretaggedTagMapper(RuleComponent):
     """Sets `pos`, `morph` (merged, never erased) and `lemma` (= the word, where unset), and
-    with `upos_source` what decided each POS (`token._.upos_source`).
+    with `upos_source` what decided each POS (`token._.upos_source`). A word whose POS is
+    already set (the input gave its UPOS: CoNLL-U) is left as it is — POS, features and
+    lemma (`given`) — unless `remap` is set: then every word is mapped from its tag.
 
     Its data — the tag table and the word rules — is loaded from the package when the
     component is made from a config, and saved with the pipeline (`tags.tsv`,
@@ -61,12 +65,14 @@ class PretaggedTagMapper(RuleComponent):
         conventions: str = "gsd",
         keep_given_tags: bool = True,
         upos_source: bool = True,
+        remap: bool = False,
         scorer: Optional[Callable] = None,
     ):
         super().__init__(vocab, name, scorer)
         cfg = {"tagset": tagset, "overrides": dict(overrides or {}), "unknown": unknown,
                "word_rules": word_rules, "conventions": conventions,
-               "keep_given_tags": keep_given_tags, "upos_source": upos_source}
+               "keep_given_tags": keep_given_tags, "upos_source": upos_source,
+               "remap": remap}
         self._configure(cfg, tagsets.load(tagset), tagsets.word_rules(tagset))
 
     def _configure(self, cfg: Dict[str, Any], table: tagsets.Tagset,
@@ -78,6 +84,7 @@ class PretaggedTagMapper(RuleComponent):
         cfg.setdefault("conventions", "gsd")
         cfg.setdefault("keep_given_tags", True)
         cfg.setdefault("upos_source", True)
+        cfg.setdefault("remap", False)
         if cfg["conventions"] not in tagsets.CONVENTIONS:
             raise ValueError(f"conventions must be one of {', '.join(tagsets.CONVENTIONS)}, "
                              f"not {cfg['conventions']!r}")
@@ -157,6 +164,10 @@ class PretaggedTagMapper(RuleComponent):
             return doc
         arr = doc.to_array(self._attrs)
         tags, is_space, morph, lemma, orth = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4]
+        # A UPOS the input gave (CoNLL-U) is kept with its features and lemma, as given;
+        # only words without one are mapped (all of them with `remap`).
+        given_pos = None if self.cfg["remap"] else given_upos(doc)
+        given = None if given_pos is None else given_pos != 0
         out_attrs = [POS, MORPH, LEMMA]
         if self.cfg["keep_given_tags"] and self._restore_given(doc, tags):
             out_attrs.append(TAG)
@@ -164,6 +175,8 @@ class PretaggedTagMapper(RuleComponent):
         pos = self._key_pos[at]  # a tag in no table: X, no features
         table_morph = self._key_morph[at]
         unknown = self._keys[at] != tags
+        if given is not None:
+            unknown &= ~given
         source = self._key_source[at] if self.cfg["upos_source"] else None
         if unknown.any():
             first = int(numpy.argmax(unknown))
@@ -191,6 +204,13 @@ class PretaggedTagMapper(RuleComponent):
         else:
             new_morph = table_morph
         new_lemma = numpy.where(lemma == 0, orth, lemma) if lemma.any() else orth
+        if given is not None:
+            pos[given] = given_pos[given]  # type: ignore[index]
+            new_morph[given] = morph[given]
+            new_lemma[given] = lemma[given]
+            if source is not None:
+                source[given] = SOURCE_GIVEN
+                doc.user_data[UPOS_SOURCE_KEY][0] = source.tobytes()
         columns = [pos, new_morph, new_lemma] + ([tags] if len(out_attrs) == 4 else [])
         doc.from_array(out_attrs, numpy.stack(columns, axis=1))  # type: ignore[arg-type]
         return doc
@@ -232,6 +252,16 @@ class PretaggedTagMapper(RuleComponent):
             feats.update(MorphAnalysis(self.vocab, self.vocab.strings[existing]).to_dict())
             merged = self._merged[key] = self.vocab.morphology.add(feats)
         return merged
+
+
+def given_upos(doc: Doc) -> Optional[numpy.ndarray]:
+    """The UPOS ids the input gave (`GIVEN_UPOS_KEY`, 0 where none), None if it gave none
+    or the Doc was retokenized since."""
+    data = doc.user_data.get(GIVEN_UPOS_KEY)
+    if not isinstance(data, bytes) or len(data) != len(doc):
+        return None
+    ids = numpy.frombuffer(data, dtype="uint8").astype("uint64")
+    return ids if ids.any() else None
 
 
 def _punct(text: str) -> bool:
@@ -388,6 +418,7 @@ def _check_override(tag: str, value: Override) -> Dict[str, str]:
         "conventions": "gsd",
         "keep_given_tags": True,
         "upos_source": True,
+        "remap": False,
         "scorer": {"@scorers": "spacy.morphologizer_scorer.v1"},
     },
     # token.tag: with keep_given_tags, the tags the input gave are put back over a
@@ -406,9 +437,10 @@ def make_tag_mapper(
     conventions: str,
     keep_given_tags: bool,
     upos_source: bool,
+    remap: bool,
     scorer: Optional[Callable],
 ) -> PretaggedTagMapper:
     return PretaggedTagMapper(nlp.vocab, name, tagset=tagset, overrides=overrides,
                               unknown=unknown, word_rules=word_rules,
                               conventions=conventions, keep_given_tags=keep_given_tags,
-                              upos_source=upos_source, scorer=scorer)
+                              upos_source=upos_source, remap=remap, scorer=scorer)

@@ -211,7 +211,7 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
         add = vocab.strings.add
         columns = numpy.zeros((n, 2), dtype="uint64")
         columns[:, 0] = _hashes(add, reading.tags)
-        if reading.heads is not None:
+        if has_parse(reading):
             # A parse decides the sentences (spaCy refuses SENT_START beside HEAD).
             doc.from_array(_TAG, columns[:, :1])  # type: ignore[arg-type]
             return doc
@@ -246,6 +246,12 @@ def has_parsed_columns(reading: Reading) -> bool:
     return any(getattr(reading, name) is not None for name in Reading.COLUMNS)
 
 
+def has_parse(reading: Reading) -> bool:
+    """Whether any token has a dependency label: CoNLL-U without HEAD/DEPREL (all `_`)
+    gives heads but no parse, and keeps its sentences as SENT_START."""
+    return reading.heads is not None and reading.deps is not None and any(reading.deps)
+
+
 def set_parsed_columns(doc: Doc, reading: Reading) -> None:
     """Given UPOS, lemmas, features and the dependency tree onto `doc`, in one `from_array`.
     MISC has no place on a spaCy token: it goes to `user_data` (`doc_keys.MISC_KEY`), as
@@ -262,6 +268,8 @@ def set_parsed_columns(doc: Doc, reading: Reading) -> None:
         attrs.append(POS)
         arrays.append(numpy.fromiter((pos_ids[u] if u else 0 for u in reading.upos),
                                      dtype="uint64", count=n))
+        if arrays[-1].any():
+            doc.user_data[doc_keys.GIVEN_UPOS_KEY] = arrays[-1].astype("uint8").tobytes()
     if reading.lemmas is not None:
         attrs.append(LEMMA)
         arrays.append(_hashes(doc.vocab.strings.add, reading.lemmas))
@@ -272,17 +280,42 @@ def set_parsed_columns(doc: Doc, reading: Reading) -> None:
         written = [doc.vocab.morphology.get(h) if h else "" for h in arrays[-1].tolist()]
         if written != reading.feats:
             doc.user_data[doc_keys.FEATS_KEY] = list(reading.feats)
-    if reading.heads is not None:
+    parsed = has_parse(reading)
+    if parsed:
         heads = numpy.asarray(reading.heads, dtype="int64")
         if n and (heads.min() < 0 or heads.max() >= n):
             raise ValueError("a head outside the text: heads must index its own tokens")
         attrs += [HEAD, DEP]
-        arrays.append((heads - numpy.arange(n, dtype="int64")).astype("uint64"))
-        arrays.append(_hashes(doc.vocab.strings.add, reading.deps or [""] * n))
+        offsets = heads - numpy.arange(n, dtype="int64")
+        arrays.append(offsets.astype("uint64"))
+        add = doc.vocab.strings.add
+        deps = _hashes(add, reading.deps or [""] * n)
+        # UD's `root` is spaCy's `ROOT` (as spaCy's CoNLL-U reader has it; the writer
+        # writes it back as `root`): the parser, the Scorer and displaCy expect it.
+        deps[(offsets == 0) & (deps == add("root"))] = add("ROOT")
+        arrays.append(deps)
     if reading.misc is not None and any(reading.misc):
         doc.user_data[doc_keys.MISC_KEY] = list(reading.misc)
+    if reading.enhanced is not None and any(reading.enhanced):
+        doc.user_data[doc_keys.ENHANCED_KEY] = list(reading.enhanced)
     if attrs and n:
         doc.from_array(attrs, numpy.stack(arrays, axis=1))  # type: ignore[arg-type]
+    if parsed and n:
+        _keep_unparsed_sentences(doc, reading, deps)
+
+
+def _keep_unparsed_sentences(doc: Doc, reading: Reading, deps: numpy.ndarray) -> None:
+    """Sentences of a parsed Doc whose words have no head (CoNLL-U `_`, or a tree the reader
+    refused) would join the sentence before them: their starts are set as the reading
+    gives them. (A DocBin or pickle derives sentences from the heads again and loses them:
+    a Doc is best parsed whole or not at all.)"""
+    unparsed = deps == 0
+    if not unparsed.any():
+        return
+    starts = doc.to_array(SENT_START).astype("int64")
+    given = numpy.array([1 if s else -1 for s in reading.sent_starts], dtype="int64")
+    starts[unparsed] = given[unparsed]
+    doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
 
 
 def _constant(value: bytes) -> Callable[[], bytes]:

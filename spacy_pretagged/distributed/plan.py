@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ..formats import Reader
+from ..formats.conllu import ConlluReader
 
 #: Default size of a chunk (one partition, one shard) of an input file: about 450,000 tokens
 #: of People's Daily, a worker peaks at about 0.4 GB, and a month of it (10.7 MB) makes 3
@@ -130,11 +131,33 @@ def _find_cut(f: BinaryIO, target: int, size: int, doc_per: str,
     return None
 
 
-def plan(files: Sequence[Tuple[str, PathLike]], reader: Reader, encoding: str, doc_per: str,
-         chunk_bytes: int) -> List[Chunk]:
-    """The chunks of `files` ((source as given, path) pairs, in order)."""
+def _find_block_cut(f: BinaryIO, target: int, size: int, doc_per: str
+                    ) -> Optional[Tuple[int, int]]:
+    """CoNLL-U: (cut, cut) at the first sentence start at or after `target` — a line with
+    text after a blank line — (for articles: the first whose sentence opens with
+    `# newdoc`), or None. Sentences stand alone: no context is read."""
+    first = next(_lines(f, target - 1))[2]
+    if first >= size:
+        return None
+    after_blank = False
+    for start, raw, _next in _lines(f, first):
+        if not raw.strip():
+            after_blank = True
+            continue
+        if after_blank and (doc_per == "line" or raw.startswith(b"# newdoc")):
+            return start, start
+        if after_blank and not raw.startswith(b"#"):
+            after_blank = False  # a sentence of the same document began
+    return None
+
+
+def plan(files: Sequence[Tuple[str, PathLike]], reader: Union[Reader, ConlluReader],
+         encoding: str, doc_per: str, chunk_bytes: int) -> List[Chunk]:
+    """The chunks of `files` ((source as given, path) pairs, in order); CoNLL-U files are
+    cut between sentences (`_find_block_cut`)."""
     chunks: List[Chunk] = []
-    peek = _LinePeek(reader, encoding)
+    conllu = isinstance(reader, ConlluReader)
+    peek = None if conllu else _LinePeek(reader, encoding)  # type: ignore[arg-type]
     for source, path in files:
         path = Path(path).resolve()
         size = path.stat().st_size
@@ -143,7 +166,9 @@ def plan(files: Sequence[Tuple[str, PathLike]], reader: Reader, encoding: str, d
             with path.open("rb") as f:
                 start = 0
                 while start + chunk_bytes < size:
-                    cut = _find_cut(f, start + chunk_bytes, size, doc_per, peek)
+                    cut = (_find_block_cut(f, start + chunk_bytes, size, doc_per)
+                           if peek is None else
+                           _find_cut(f, start + chunk_bytes, size, doc_per, peek))
                     if cut is None:
                         break
                     cuts.append(cut)

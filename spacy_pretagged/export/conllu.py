@@ -64,6 +64,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from bisect import bisect_left
 from operator import add
 from typing import Any, Callable, Dict, List, Optional, Set, TextIO, Tuple
 
@@ -71,7 +72,7 @@ import numpy
 from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.tokens import Doc, MorphAnalysis, Span, Token
 
-from ..doc_keys import upos_sources
+from ..doc_keys import ENHANCED_KEY, FEATS_KEY, KEPT_LINES_KEY, MISC_KEY, upos_sources
 from ..formats import SPACE_TAG
 from .arrays import Codes, Counts, StringCache, Tally, sentence_starts, whitespace_mask
 
@@ -193,6 +194,9 @@ class ConlluWriter:
         cols = doc.to_array(_COLUMNS)
         space = whitespace_mask(doc, cols[:, [7, _POS, _TAG]])
         starts = sentence_starts(doc, cols[:, _SENT_START])
+        if _read_from_conllu(doc) and not space.any():
+            self._tally.add(doc, space, starts)
+            return self._write_as_read(doc, cols, starts)
         self._tally.add(doc, space, starts)
         words = numpy.flatnonzero(~space)
         if not len(words):
@@ -276,6 +280,48 @@ class ConlluWriter:
         self.out.write(unicodedata.normalize("NFC", text) if self.nfc else text)
         return n_sents, len(words)
 
+    def _write_as_read(self, doc: Doc, cols: numpy.ndarray, starts: List[int]
+                       ) -> Tuple[int, int]:
+        """A Doc read from CoNLL-U, written back as it was read: its kept lines
+        (comments, multiword-token ranges, empty nodes) where they stood, instead of made
+        headers; MISC, FEATS and DEPS as written; the other columns from the Doc. A Doc
+        read and written unchanged gives the file's bytes back (docs/export.md)."""
+        n = len(doc)
+        ud = doc.user_data
+        misc = _per_token(ud.get(MISC_KEY), n)
+        feats = _per_token(ud.get(FEATS_KEY), n)
+        enhanced = _per_token(ud.get(ENHANCED_KEY), n)
+        kept = ud.get(KEPT_LINES_KEY) or []
+        c = self._caches
+        if c is None or c.vocab is not doc.vocab:
+            c = self._caches = _Caches(doc.vocab)
+        forms = list(map(c.form.__getitem__, cols[:, _ORTH].tolist()))
+        lemmas = list(map(c.lemma.__getitem__, cols[:, _LEMMA].tolist()))
+        pos = list(map(c.columns.pos.__getitem__, cols[:, _POS].tolist()))
+        tags = list(map(c.columns.tag.__getitem__, cols[:, _TAG].tolist()))
+        morphs = feats or [c.columns.morph[h] for h in cols[:, _MORPH].tolist()]
+        heads = self._heads(doc, list(range(n)), starts) if doc.has_annotation("DEP") \
+            else ["_\t_"] * n
+        at = [k for k, _ in kept]
+        blocks: List[str] = []
+        bounds = starts + [n]
+        for a, b in zip(bounds, bounds[1:]):
+            lines: List[Tuple[Tuple[int, int], str]] = []
+            last = b if b < n else n + 1  # a Doc's last sentence takes the lines after it
+            for _, line in kept[bisect_left(at, a):bisect_left(at, last)]:
+                lines.append((_kept_key(line), line))
+            for k in range(a, b):
+                lines.append(((k - a + 1, 1), "\t".join((
+                    str(k - a + 1), forms[k], lemmas[k], pos[k], tags[k], morphs[k] or "_",
+                    heads[k], enhanced[k] or "_" if enhanced else "_",
+                    misc[k] or "_" if misc else "_"))))
+            lines.sort(key=lambda entry: entry[0])  # stable: file order within a place
+            blocks.append("\n".join(line for _, line in lines))
+            blocks.append("\n\n")
+        text = "".join(blocks)
+        self.out.write(unicodedata.normalize("NFC", text) if self.nfc else text)
+        return len(starts), n
+
     @staticmethod
     def _heads(doc: Doc, words: List[int], starts: List[int]) -> List[str]:
         """HEAD and DEPREL of each word of a parsed Doc (a Token per word: parses are the
@@ -342,7 +388,31 @@ class _AfterMisc(Dict[str, str]):
         return value
 
 
+def _read_from_conllu(doc: Doc) -> bool:
+    """Whether `doc` carries what the CoNLL-U reader keeps (kept lines or MISC)."""
+    return KEPT_LINES_KEY in doc.user_data or MISC_KEY in doc.user_data
+
+
+def _per_token(values: Any, n: int) -> Optional[List[str]]:
+    """A per-token user_data list (a tuple after DocBin), None if absent or not one value
+    a token (retokenized)."""
+    return list(values) if isinstance(values, (list, tuple)) and len(values) == n else None
+
+
+def _kept_key(line: str) -> Tuple[int, int]:
+    """Where a kept line goes in its sentence: comments first, a range `a-b` before word
+    a, an empty node `k.m` after word k (`0.m` before word 1); word k itself is (k, 1)."""
+    if line.startswith("#"):
+        return (-1, 0)
+    ident = line.split("\t", 1)[0]
+    if "-" in ident:
+        return (int(ident.split("-", 1)[0]), 0)
+    return (int(ident.split(".", 1)[0]), 2)
+
+
 def _head(token: Token, ids: Dict[int, int]) -> Tuple[str, str]:
+    if token.dep == 0 and token.head.i == token.i:
+        return "_", "_"  # no head given (a sentence without a parse in a parsed Doc)
     head = token.head
     for _ in range(len(token.doc)):  # a whitespace head: climb to a word (bounded: no cycles)
         if not is_whitespace_token(head) or head.head.i == head.i:

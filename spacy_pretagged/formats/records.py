@@ -120,15 +120,20 @@ class Reading:
     deps: Optional[List[str]] = None
     #: CoNLL-U MISC as written.
     misc: Optional[List[str]] = None
+    #: CoNLL-U DEPS (enhanced dependencies) as written.
+    enhanced: Optional[List[str]] = None
     #: Entities the producer gave (HanLP `ner/*`, LAC's PER/LOC/ORG/TIME): [start, end), label.
     entities: List[Tuple[int, int, str]] = field(default_factory=list)
     #: Lines of the file that are no tokens but are written back where they stood (CoNLL-U
     #: comments, multiword-token ranges, empty nodes): (index of the token they stand
     #: before, line). Lines after the last token carry its index + 1.
     kept_lines: List[Tuple[int, str]] = field(default_factory=list)
+    #: Document units are its sentences (`sent_starts`) and `# newdoc` documents, not its
+    #: lines: a parsed format without line-break tokens (CoNLL-U; `stream.Units`).
+    sentence_units: bool = False
 
     #: The per-token columns above, in the order `split` and readers handle them.
-    COLUMNS = ("upos", "lemmas", "feats", "heads", "deps", "misc")
+    COLUMNS = ("upos", "lemmas", "feats", "heads", "deps", "misc", "enhanced")
 
     def __len__(self) -> int:
         return len(self.words)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-FORMATS = ("auto", "concatenated", "spaced")
+FORMATS = ("auto", "concatenated", "spaced", "conllu")
 ON_ERROR = ("raise", "warn")
 #: What a line without any tag gets: an error, one token per character (spaCy's own
 #: default Chinese segmentation), or the words of a segmenter (the tokenizer's pkuseg
@@ -35,7 +35,9 @@ class ReaderSettings:
     """What the reader needs to know about a text besides the text.
 
     format: "auto" decides per line between the two readings; "concatenated" is HanLP's
-        glued output (`也/d即/v`), "spaced" whitespace-separated items (PKU, ICTCLAS, ...).
+        glued output (`也/d即/v`), "spaced" whitespace-separated items (PKU, ICTCLAS, ...);
+        "conllu" CoNLL-U / CoNLL-X (formats/conllu.py: the word/tag settings below do not
+        apply; the tagset maps XPOS where UPOS is not given).
     separator: the one character between word and tag (`/`; THULAC `_`).
     tagset: the name of the tag table (`spacy_pretagged.tagsets.available()`); the reader
         knows tags from it, the mapper UPOS.
@@ -140,4 +142,7 @@ PRESETS: Dict[str, ReaderSettings] = {
                              item_separator=" "),
     "thulac": ReaderSettings(format="spaced", separator="_", tagset="thulac",
                              title_prefix=None, item_separator=" "),
+    # UD treebanks and parsers' CoNLL-U; the tag table maps the XPOS of UD_Chinese-GSD
+    # (and PUD), used only where a word has no UPOS.
+    "conllu": ReaderSettings(format="conllu", tagset="gsd", title_prefix=None),
 }

@@ -20,7 +20,8 @@ Reading, with the file's line numbers and the problems of its lines.
 from __future__ import annotations
 
 import codecs
-from typing import BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from itertools import compress
+from typing import BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from .records import SPACE_TAG, Problem, Reading
 
@@ -36,6 +37,8 @@ def unit_ranges(reading: Reading, doc_per: str) -> List[Range]:
     `Units` and the corpus reader skip units without words)."""
     if doc_per == "file":
         return [(0, len(reading))]
+    if reading.sentence_units:
+        return sentence_units(reading, doc_per)
     lines = reading.line_ranges()
     if doc_per == "line":
         return lines
@@ -50,6 +53,40 @@ def unit_ranges(reading: Reading, doc_per: str) -> List[Range]:
             units.append((start, end))
         current = key
     return units
+
+
+def sentence_units(reading: Reading, doc_per: str, begin: int = 0) -> List[Range]:
+    """The units of a Reading cut at sentences (CoNLL-U): each sentence (`line`), or the
+    sentences from one `# newdoc` to the next (`article`), of tokens [begin, len)."""
+    sentences = sentence_ranges(reading, begin)
+    if doc_per == "line":
+        return sentences
+    starts = document_starts(reading)
+    units: List[Range] = []
+    for start, end in sentences:
+        if units and start not in starts:
+            units[-1] = (units[-1][0], end)
+        else:
+            units.append((start, end))
+    return units
+
+
+def sentence_ranges(reading: Reading, begin: int = 0) -> List[Range]:
+    """[start, end) of the sentences (`sent_starts`) of tokens [begin, len)."""
+    stop = len(reading)
+    starts = list(compress(range(begin, stop), reading.sent_starts[begin:stop]))
+    if not starts or starts[0] != begin:
+        starts.insert(0, begin)
+    return list(zip(starts, starts[1:] + [stop]))
+
+
+#: The comment that starts a document in CoNLL-U.
+NEWDOC = "# newdoc"
+
+
+def document_starts(reading: Reading) -> Set[int]:
+    """The tokens a `# newdoc` comment stands before."""
+    return {i for i, line in reading.kept_lines if line.startswith(NEWDOC)}
 
 
 def article_of(paragraph_id: str) -> str:
@@ -107,6 +144,8 @@ class Units:
         self._report(out)
         if self.doc_per == "file":
             return []
+        if out.sentence_units:
+            return self._feed_sentences(out)
         ready: List[Range] = []
         tags, words = out.tags, out.words
         i, n = self.scan - self.base, len(tags)
@@ -132,6 +171,16 @@ class Units:
                 self.open = None
         return self._cut(out, ready)
 
+    def _feed_sentences(self, out: Reading) -> List[Reading]:
+        """A Reading cut at sentences is yielded with whole sentences only: all of them
+        are units (`line`); for `article`, all documents but the last, which a later
+        `# newdoc` (or the end) completes."""
+        units = sentence_units(out, self.doc_per)
+        if self.doc_per == "article" and units:
+            units.pop()  # the open document
+        self.scan = self.base + len(out)
+        return self._cut(out, [(self.base + a, self.base + b) for a, b in units])
+
     def finish(self, out: Reading) -> List[Reading]:
         """The last units, when the stream has ended (its last yield was read)."""
         units = self.feed(out)
@@ -139,6 +188,8 @@ class Units:
         ready: List[Range] = []
         if self.doc_per == "file":
             ready.append((0, end))
+        elif out.sentence_units:
+            ready += [(self.base + a, self.base + b) for a, b in sentence_units(out, self.doc_per)]
         else:
             if self.range_start < end:
                 self._close(out, (self.range_start, end), ready)
@@ -196,6 +247,14 @@ def _drop_front(out: Reading, n: int, last_line: int) -> None:
     spans, ids and pinyin that start there and the problems up to `last_line`."""
     for column in (out.words, out.spaces, out.tags, out.lines, out.cols, out.sent_starts):
         del column[:n]
+    for name in Reading.COLUMNS:
+        values = getattr(out, name)
+        if values is not None:
+            del values[:n]
+    if out.heads is not None:
+        out.heads[:] = [head - n for head in out.heads]
+    out.entities = [(a - n, b - n, label) for a, b, label in out.entities if a >= n]
+    out.kept_lines = [(i - n, line) for i, line in out.kept_lines if i >= n]
     out.titles = [(a - n, b - n) for a, b in out.titles if a >= n]
     out.compounds = [(a - n, b - n, label) for a, b, label in out.compounds if a >= n]
     out.ids = [(i - n, pid, tag) for i, pid, tag in out.ids if i >= n]

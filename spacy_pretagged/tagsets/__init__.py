@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Callable, FrozenSet, Iterable, List, Mapping, Optional
+from typing import Callable, FrozenSet, Iterable, List, Mapping, Optional, Union
 
 from ..formats import Reader, ReaderSettings
+from ..formats.conllu import ConlluReader
 
 COLUMNS = ("tag", "zh", "en", "upos", "feats", "ent", "reason")
 
@@ -192,9 +193,15 @@ def _tsv(columns: tuple, rows: Iterable[List[str]], comment: str) -> str:
 
 
 def make_reader(settings: ReaderSettings,
-                segmenter: Optional[Callable[[str], List[str]]] = None) -> Reader:
+                segmenter: Optional[Callable[[str], List[str]]] = None
+                ) -> Union[Reader, ConlluReader]:
     """A `formats.Reader` for `settings`, with the tags of the table `settings.tagset`
-    names: the reader is pure and takes the tags; this is where the two meet."""
+    names: the reader is pure and takes the tags; this is where the two meet. CoNLL-U
+    (`format = "conllu"`) has its tags in a column: its reader needs no table (and no
+    segmenter: its words are given)."""
+    if settings.format == "conllu":
+        load(settings.tagset)  # a bad name fails here, as for the other formats
+        return ConlluReader(settings)
     return Reader(load(settings.tagset).tags, settings, segmenter=segmenter)
 
 

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from spacy_pretagged import tagsets, to_pretagged
 from spacy_pretagged.formats import PretaggedFormatError, Reader, write_tokens
 
-TAGSETS = tagsets.available()
+# Tag tables of word/tag text; gsd (the CoNLL-U preset's, XPOS in a column) has `/` as a tag.
+TAGSETS = [name for name in tagsets.available() if "/" not in tagsets.load(name)]
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -41,7 +41,8 @@ def test_every_given_column_is_on_the_doc(tokenizer):
     assert [t.lemma_ for t in doc] == reading.lemmas
     assert [str(t.morph) for t in doc] == reading.feats
     assert [t.head.i for t in doc] == reading.heads
-    assert [t.dep_ for t in doc] == reading.deps
+    # UD's `root` is spaCy's `ROOT` on the Doc (the CoNLL-U writer writes `root` again)
+    assert [t.dep_ for t in doc] == [d.replace("root", "ROOT") for d in reading.deps]
     assert doc.has_annotation("DEP")
     assert [s.text for s in doc.sents] == ["我爱北京。", "他来了"]
     assert [(e.start, e.end, e.label_) for e in doc.ents] == [(2, 3, "GPE")]
@@ -84,3 +85,23 @@ def test_bad_columns_are_one_line_errors(tokenizer):
 def test_word_tag_text_has_no_parse(tokenizer):
     doc = tokenizer("我/r 爱/v 北京/ns")
     assert not doc.has_annotation("DEP") and not doc.has_annotation("POS")
+
+
+def test_a_reading_without_deprels_keeps_its_sentences_and_has_no_parse(tokenizer):
+    reading = parsed_reading()
+    reading.heads = list(range(7))
+    reading.deps = [""] * 7
+    reading.sent_starts = [True, False, False, False, True, False, False]
+    doc = tokenizer.doc_from_reading(reading)
+    assert not doc.has_annotation("DEP")
+    assert [s.text for s in doc.sents] == ["我爱北京。", "他来了"]
+
+
+def test_a_sentence_without_a_parse_in_a_parsed_doc_keeps_its_start(tokenizer):
+    reading = parsed_reading()
+    reading.heads[4:] = [4, 5, 6]
+    reading.deps[4:] = ["", "", ""]
+    reading.sent_starts = [True, False, False, False, True, False, False]
+    doc = tokenizer.doc_from_reading(reading)
+    assert doc.has_annotation("DEP")
+    assert [s.text for s in doc.sents] == ["我爱北京。", "他来了"]

@@ -9,7 +9,7 @@ from spacy_pretagged import tagsets
 # Sizes of the shipped inventories (tagsets.md §1; thulac: README list + `id`, `uw` seen in
 # thulac 0.2.2 output; pku_fine: every tag of the fine PKU sample + the basic PKU tags). A change here is a change to the data: review the TSV diff.
 SIZES = {"hanlp": 148, "ictclas": 104, "pku": 46, "pku_fine": 108, "jieba": 65, "thulac": 32,
-         "pkuseg": 36}
+         "pkuseg": 36, "gsd": 38}
 
 
 def test_every_tagset_is_shipped_with_its_size():
@@ -65,7 +65,7 @@ def test_same_tag_means_different_things_per_tagset():
 
 
 def test_unknown_tagset_names_the_available_ones():
-    with pytest.raises(ValueError, match="available: hanlp"):
+    with pytest.raises(ValueError, match="available: gsd, hanlp"):
         tagsets.load("ctb")
 
 
