@@ -196,6 +196,14 @@ def _drop_front(out: Reading, n: int, last_line: int) -> None:
     spans, ids and pinyin that start there and the problems up to `last_line`."""
     for column in (out.words, out.spaces, out.tags, out.lines, out.cols, out.sent_starts):
         del column[:n]
+    for name in Reading.COLUMNS:
+        values = getattr(out, name)
+        if values is not None:
+            del values[:n]
+    if out.heads is not None:
+        out.heads[:] = [head - n for head in out.heads]
+    out.entities = [(a - n, b - n, label) for a, b, label in out.entities if a >= n]
+    out.kept_lines = [(i - n, line) for i, line in out.kept_lines if i >= n]
     out.titles = [(a - n, b - n) for a, b in out.titles if a >= n]
     out.compounds = [(a - n, b - n, label) for a, b, label in out.compounds if a >= n]
     out.ids = [(i - n, pid, tag) for i, pid, tag in out.ids if i >= n]

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Callable, FrozenSet, Iterable, List, Mapping, Optional
+from typing import Callable, FrozenSet, Iterable, List, Mapping, Optional, Union
 
 from ..formats import Reader, ReaderSettings
+from ..formats.hanlp_json import HanLPJsonReader
 
 COLUMNS = ("tag", "zh", "en", "upos", "feats", "ent", "reason")
 
@@ -192,9 +193,13 @@ def _tsv(columns: tuple, rows: Iterable[List[str]], comment: str) -> str:
 
 
 def make_reader(settings: ReaderSettings,
-                segmenter: Optional[Callable[[str], List[str]]] = None) -> Reader:
+                segmenter: Optional[Callable[[str], List[str]]] = None
+                ) -> Union[Reader, HanLPJsonReader]:
     """A `formats.Reader` for `settings`, with the tags of the table `settings.tagset`
-    names: the reader is pure and takes the tags; this is where the two meet."""
+    names: the reader is pure and takes the tags; this is where the two meet. HanLP 2.x
+    JSON (`format = "hanlp_json"`) has its own reader (its words are given: no segmenter)."""
+    if settings.format == "hanlp_json":
+        return HanLPJsonReader(load(settings.tagset).tags, settings)
     return Reader(load(settings.tagset).tags, settings, segmenter=segmenter)
 
 
