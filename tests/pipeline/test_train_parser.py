@@ -23,8 +23,34 @@ from tests.helpers import CONFIGS, SEED, call
 CORPORA = Path(os.environ.get("SPACY_PRETAGGED_CORPORA", "/nonexistent"))
 GSDSIMP = CORPORA / "ud_chinese_gsdsimp"
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not GSDSIMP.is_dir(), reason="SPACY_PRETAGGED_CORPORA is not set")]
+needs_corpora = [pytest.mark.slow,
+                 pytest.mark.skipif(not GSDSIMP.is_dir(), reason="SPACY_PRETAGGED_CORPORA is not set")]
+
+
+def test_predicted_docs_carry_the_given_tags_and_pos_but_not_the_parse(tmp_path):
+    """What spaCy's training loop hands the parser: the pipeline's tokenizer + mapper Doc."""
+    from spacy.util import load_config, load_model_from_config
+
+    from spacy_pretagged.corpus import PretaggedCorpus
+    from spacy_pretagged.formats import ReaderSettings
+
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"tok/fine": ["我", "爱", "北京"], "pos": ["r", "v", "ns"],
+                                "dep": [[2, "nsubj"], [0, "root"], [2, "dobj"]]},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    config = load_config(CONFIGS / "train_parser.cfg",
+                         overrides={"paths.train": str(path), "paths.dev": str(path)})
+    nlp = load_model_from_config(config, auto_fill=True)
+    settings = ReaderSettings(format="hanlp_json", tagset="hanlp", title_prefix=None)
+    for given, tags in ((True, ["r", "v", "ns"]), (False, ["", "", ""])):
+        [example] = PretaggedCorpus(path, settings, given_tags=given)(nlp)
+        assert [t.tag_ for t in example.predicted] == tags
+        assert bool(example.predicted[0].pos_) is given
+        assert not example.predicted.has_annotation("DEP")
+        assert [t.head.i for t in example.reference] == [1, 1, 1]
+        # The mapper's POS, the same on both sides when the tags are given.
+        assert ([t.pos_ for t in example.predicted] == [t.pos_ for t in example.reference]
+                ) is given
 
 
 def conllu_sentences(path: Path):
@@ -104,6 +130,8 @@ def train_and_parse_seed(tmp_path: Path, overrides: list) -> dict:
     return json.loads(parsed.stdout.strip().splitlines()[-1])
 
 
+@needs_corpora[0]
+@needs_corpora[1]
 def test_a_parser_trained_on_hanlp_json_parses_the_seed_keeping_its_words_and_tags(tmp_path):
     train, dev = tmp_path / "train.jsonl", tmp_path / "dev.jsonl"
     assert write_hanlp_json(GSDSIMP / "zh_gsdsimp-ud-dev.conllu", train, 400) == 400
@@ -114,6 +142,8 @@ def test_a_parser_trained_on_hanlp_json_parses_the_seed_keeping_its_words_and_ta
     assert result["pos"] > 0.9  # the mapper's POS, as the tok2vec saw in training
 
 
+@needs_corpora[0]
+@needs_corpora[1]
 @pytest.mark.skipif("conllu" not in FORMATS, reason="format = 'conllu' is not there yet")
 def test_gsdsimp_dev_to_test_from_conllu(tmp_path):
     result = train_and_parse_seed(tmp_path, [
