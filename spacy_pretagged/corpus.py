@@ -6,9 +6,16 @@ would run our tokenizer on text without tags (spacy_anchors.md P12). This reader
 and nothing else, and the reference carries the corpus' tags plus what the pipeline's rule
 components derive from them (POS, morph, lemma, entities, sentence starts), so a trained
 `tagger` learns the corpus' fine tags and `spacy evaluate` can score POS and entities.
+
+With `given_tags`, the predicted Doc is instead what the pipeline itself makes of the same
+pre-tagged text — its tokenizer's Doc and its mapper's POS, without the parse and the
+entities — so components trained over given tags (a parser whose tok2vec reads TAG and
+POS) see in training what they see at run time. spaCy's training loop runs no rule
+component on the predicted Docs it is given, so they must carry this already.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
@@ -41,6 +48,7 @@ class PretaggedCorpus:
         encoding: str = "utf-8",
         doc_per: str = "line",
         limit: int = 0,
+        given_tags: bool = False,
     ):
         if doc_per not in DOC_PER:
             raise ValueError(f"doc_per must be one of {DOC_PER}, not {doc_per!r}")
@@ -51,6 +59,7 @@ class PretaggedCorpus:
         self.encoding = encoding
         self.doc_per = doc_per
         self.limit = limit
+        self.given_tags = given_tags
         self.reader = tagsets.make_reader(self.settings)
 
     @property
@@ -107,6 +116,7 @@ class PretaggedCorpus:
 
     def __call__(self, nlp: Language) -> Iterator[Example]:
         annotate = self.annotators(nlp)
+        mapper = annotate[ANNOTATORS.index("pretagged_tag_mapper")]
         tokenizer = getattr(nlp.tokenizer, "doc_from_reading", None)
         for n, reading in enumerate(self.readings()):
             if self.limit and n >= self.limit:
@@ -115,7 +125,14 @@ class PretaggedCorpus:
                          doc_from_lists(nlp.vocab, reading))
             for component in annotate:
                 reference = component(reference)
-            predicted = Doc(nlp.vocab, words=reading.words, spaces=reading.spaces)
+            if self.given_tags:
+                # What the pipeline makes of the same pre-tagged text: its tokenizer's Doc
+                # (words, tags, sentence starts) and its mapper's POS, no parse, no entities.
+                given = replace(reading, heads=None, deps=None, entities=[])
+                predicted = mapper(tokenizer(given) if tokenizer else
+                                   doc_from_lists(nlp.vocab, given))
+            else:
+                predicted = Doc(nlp.vocab, words=reading.words, spaces=reading.spaces)
             yield Example(predicted, reference)
 
 
@@ -135,8 +152,15 @@ def create_pretagged_corpus(
     pinyin: bool = True,
     paragraph_ids: bool = True,
     untagged: str = "raise",
+    tokens_key: str = "tok/fine",
+    text_key: Optional[str] = None,
+    given_tags: bool = False,
 ) -> Callable[[Language], Iterable[Example]]:
     """Training data for `[corpora.*]`: the reader parameters are `ReaderSettings`' fields
-    (point them at `${nlp.tokenizer.*}` to read as the pipeline does)."""
+    (point them at `${nlp.tokenizer.*}` to read as the pipeline does). `given_tags`: the
+    predicted Docs carry the corpus' tags and the mapper's POS, as the pipeline's tokenizer
+    and mapper give them at run time (to train a parser over given tags); false: words
+    only (to train a tagger that learns the tags)."""
     settings = ReaderSettings.pick(locals())  # the parameters, by name
-    return PretaggedCorpus(path, settings, encoding=encoding, doc_per=doc_per, limit=limit)
+    return PretaggedCorpus(path, settings, encoding=encoding, doc_per=doc_per, limit=limit,
+                           given_tags=given_tags)

@@ -342,6 +342,8 @@ def create_pretagged_tokenizer(
     pinyin: bool = True,
     paragraph_ids: bool = True,
     untagged: str = "raise",
+    tokens_key: str = "tok/fine",
+    text_key: Optional[str] = None,
 ) -> Callable[[Language], PretaggedTokenizer]:
     """The tokenizer for `[nlp.tokenizer]`; the parameters are `ReaderSettings`' fields
     (docs/configuration.md). Bad values and unknown tagsets fail here, at config time."""

@@ -12,6 +12,7 @@ from typing import BinaryIO, Iterator, List, NamedTuple, Optional, Sequence, Tup
 
 from ..formats import Reader
 from ..formats.conllu import ConlluReader
+from ..formats.hanlp_json import HanLPJsonReader
 
 #: Default size of a chunk (one partition, one shard) of an input file: about 450,000 tokens
 #: of People's Daily, a worker peaks at about 0.4 GB, and a month of it (10.7 MB) makes 3
@@ -91,11 +92,16 @@ class _LinePeek:
     """What the reader makes of one line, as far as cutting is concerned: does it have
     tokens (so it flushes what came before it), and which article opens it (PKU ids)."""
 
-    def __init__(self, reader: Reader, encoding: str):
+    def __init__(self, reader: Union[Reader, HanLPJsonReader], encoding: str):
+        # HanLP JSON: a Document stands alone, and a line opening with `{` starts one (an
+        # object of a list is indented): cut there only, so no value is ever cut.
+        self.json = isinstance(reader, HanLPJsonReader)
         self.reader = Reader(reader.tags, reader.settings.replace(on_error="warn"))
         self.encoding = "utf-8" if codecs.lookup(encoding).name == "utf-8-sig" else encoding
 
     def __call__(self, raw: bytes) -> Tuple[bool, Optional[str]]:
+        if self.json:
+            return raw[:1] == b"{", None
         # After a line break, as in the file: leading whitespace joins the break's token.
         reading = self.reader.read("\n" + raw.decode(self.encoding, errors="replace"))
         ranges = reading.line_ranges()
@@ -151,8 +157,9 @@ def _find_block_cut(f: BinaryIO, target: int, size: int, doc_per: str
     return None
 
 
-def plan(files: Sequence[Tuple[str, PathLike]], reader: Union[Reader, ConlluReader],
-         encoding: str, doc_per: str, chunk_bytes: int) -> List[Chunk]:
+def plan(files: Sequence[Tuple[str, PathLike]],
+         reader: Union[Reader, ConlluReader, HanLPJsonReader], encoding: str, doc_per: str,
+         chunk_bytes: int) -> List[Chunk]:
     """The chunks of `files` ((source as given, path) pairs, in order); CoNLL-U files are
     cut between sentences (`_find_block_cut`)."""
     chunks: List[Chunk] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-FORMATS = ("auto", "concatenated", "spaced", "conllu")
+FORMATS = ("auto", "concatenated", "spaced", "conllu", "hanlp_json")
 ON_ERROR = ("raise", "warn")
 #: What a line without any tag gets: an error, one token per character (spaCy's own
 #: default Chinese segmentation), or the words of a segmenter (the tokenizer's pkuseg
@@ -38,6 +38,8 @@ class ReaderSettings:
         glued output (`也/d即/v`), "spaced" whitespace-separated items (PKU, ICTCLAS, ...);
         "conllu" CoNLL-U / CoNLL-X (formats/conllu.py: the word/tag settings below do not
         apply; the tagset maps XPOS where UPOS is not given).
+        "hanlp_json" HanLP 2.x `Document`s as JSON (formats/hanlp_json.py; also LTP 4, jiagu
+        and LAC output written in that shape): the tags are the `pos/<tagset>` key's.
     separator: the one character between word and tag (`/`; THULAC `_`).
     tagset: the name of the tag table (`spacy_pretagged.tagsets.available()`); the reader
         knows tags from it, the mapper UPOS.
@@ -48,6 +50,9 @@ class ReaderSettings:
     brackets, pinyin, paragraph_ids: read PKU bracket compounds `[...]nt`, pinyin in braces
         `看{kan4}/v` and paragraph ids `19980101-01-001-001/m` as markup.
     untagged: what a line with no tag gets (see UNTAGGED).
+    tokens_key: hanlp_json: the key of the words (`tok/fine`, `tok/coarse`, `tok`).
+    text_key: hanlp_json: the key of the raw text, if the objects carry it (HanLP's do not):
+        the words are aligned to it and keep its spacing; None: words joined with no space.
     """
 
     format: str = "auto"
@@ -60,6 +65,8 @@ class ReaderSettings:
     pinyin: bool = True
     paragraph_ids: bool = True
     untagged: str = "raise"
+    tokens_key: str = "tok/fine"
+    text_key: Optional[str] = None
 
     def __post_init__(self) -> None:
         _check_choice("format", self.format, FORMATS)
@@ -79,6 +86,11 @@ class ReaderSettings:
                                                 or self.item_separator.strip()):
             raise ValueError(f"item_separator must be whitespace or None, not "
                              f"{self.item_separator!r}")
+        if not isinstance(self.tokens_key, str) or not self.tokens_key:
+            raise ValueError(f"tokens_key must be the key of the words, not {self.tokens_key!r}")
+        if self.text_key is not None and (not isinstance(self.text_key, str)
+                                          or not self.text_key):
+            raise ValueError(f"text_key must be a key or None, not {self.text_key!r}")
         for name in ("brackets", "pinyin", "paragraph_ids"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")

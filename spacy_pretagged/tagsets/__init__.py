@@ -19,6 +19,7 @@ from typing import Callable, FrozenSet, Iterable, List, Mapping, Optional, Union
 
 from ..formats import Reader, ReaderSettings
 from ..formats.conllu import ConlluReader
+from ..formats.hanlp_json import HanLPJsonReader
 
 COLUMNS = ("tag", "zh", "en", "upos", "feats", "ent", "reason")
 
@@ -194,14 +195,17 @@ def _tsv(columns: tuple, rows: Iterable[List[str]], comment: str) -> str:
 
 def make_reader(settings: ReaderSettings,
                 segmenter: Optional[Callable[[str], List[str]]] = None
-                ) -> Union[Reader, ConlluReader]:
+                ) -> Union[Reader, ConlluReader, HanLPJsonReader]:
     """A `formats.Reader` for `settings`, with the tags of the table `settings.tagset`
     names: the reader is pure and takes the tags; this is where the two meet. CoNLL-U
     (`format = "conllu"`) has its tags in a column: its reader needs no table (and no
-    segmenter: its words are given)."""
+    segmenter: its words are given). HanLP 2.x JSON (`format = "hanlp_json"`) has its own
+    reader (its words are given: no segmenter)."""
     if settings.format == "conllu":
         load(settings.tagset)  # a bad name fails here, as for the other formats
         return ConlluReader(settings)
+    if settings.format == "hanlp_json":
+        return HanLPJsonReader(load(settings.tagset).tags, settings)
     return Reader(load(settings.tagset).tags, settings, segmenter=segmenter)
 
 

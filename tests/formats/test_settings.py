@@ -12,7 +12,7 @@ from tests.helpers import CONFIGS
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("format", "glued", "format must be one of 'auto', 'concatenated', 'spaced', 'conllu', not 'glued'"),
+    ("format", "glued", "format must be one of 'auto', 'concatenated', 'spaced', 'conllu', 'hanlp_json', not 'glued'"),
     ("on_error", "ignore", "on_error must be one of 'raise', 'warn', not 'ignore'"),
     ("untagged", "drop", "untagged must be one of"),
     ("separator", "//", "separator must be one non-whitespace character, not '//'"),

@@ -80,7 +80,8 @@ def test_initialize_with_zh_defaults_works():
 def test_settings_round_trip_bytes_and_disk(tmp_path):
     cfg = dict(format="spaced", separator="_", tagset="thulac", title_prefix=None,
                on_error="warn", item_separator=" ", brackets=False, pinyin=False,
-               paragraph_ids=False, untagged="characters")
+               paragraph_ids=False, untagged="characters", tokens_key="tok/coarse",
+               text_key="text")
     source = PretaggedTokenizer(spacy.blank("zh").vocab, **cfg)
     target = PretaggedTokenizer(spacy.blank("zh").vocab)
     assert target.from_bytes(source.to_bytes()).cfg == cfg
