@@ -12,6 +12,18 @@ SEED = ROOT / "seeds" / "000_a2cd9d74a44ebc07.txt"
 CONFIGS = ROOT / "configs"
 
 
+#: Whether this run is the whole suite (`pytest --slow`, what CI runs); conftest.py sets it
+#: before the test modules are imported.
+FULL_RUN = False
+
+
+def examples(n: int) -> int:
+    """Hypothesis examples for a property test: `n` in the whole suite (`--slow`, CI), a
+    quarter of them (at least 25) in the default run, which answers in a minute. Same
+    properties, same assertions; the default run tries fewer inputs per property."""
+    return n if FULL_RUN else max(25, n // 4)
+
+
 def read_seed() -> str:
     with SEED.open(encoding="utf-8", newline="") as f:
         return f.read()

@@ -35,11 +35,28 @@ def test_blank_pipeline_example_runs():
     assert out.strip() == "[('n', 'NOUN'), ('n', 'NOUN'), ('u', 'PART')]"
 
 
-def test_ci_runs_the_readme_test_command():
+def test_ci_runs_the_readme_test_command_with_slow():
+    """The README's test command is the fast run; the line under it names the whole run,
+    which CI runs."""
     test_command = blocks("bash")[1].strip().split("&&")[-1].strip()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command == "python -m pytest -q"
-    assert ci.rstrip().splitlines()[-1] == test_command
+    assert f"`{test_command} --slow`" in README
+    assert ci.rstrip().splitlines()[-1] == f"{test_command} --slow"
+
+
+@pytest.mark.slow
+def test_slow_tests_run_only_with_the_slow_option(request):
+    """tests/conftest.py skips this one in the README's fast run and runs it under --slow."""
+    assert request.config.getoption("--slow") is True
+
+
+def test_property_tests_try_every_example_under_slow(request):
+    """docs/layout.md: the fast run tries a quarter of the Hypothesis examples, --slow all."""
+    from tests.helpers import examples
+
+    full = request.config.getoption("--slow")
+    assert (examples(300), examples(40)) == ((300, 40) if full else (75, 25))
 
 
 def test_readme_is_short():

@@ -12,6 +12,9 @@ from spacy.tokens import Doc
 from spacy_pretagged import to_pretagged
 from tests.helpers import CONFIGS, SEED, read_seed
 
+# Every test here starts processes (`spacy assemble`, a fresh interpreter, the CLI).
+pytestmark = pytest.mark.slow
+
 USER_CODE = textwrap.dedent("""
     import json, sys
     import spacy

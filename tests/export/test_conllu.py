@@ -157,6 +157,7 @@ def test_seed_text_comes_back(seed_doc, tmp_path):
     assert reconstruct(export([seed_doc], tmp_path)[1]) == [seed_doc.text]
 
 
+@pytest.mark.slow  # the validator runs in a subprocess
 def test_seed_passes_the_ud_validator(seed_doc, tmp_path):
     path = export([seed_doc], tmp_path)[0]
     run = udvalidate(path)
@@ -177,6 +178,7 @@ def test_seed_with_upos_source_in_misc_passes_the_ud_validator(seed_doc, tmp_pat
     assert run.returncode == 0, run.stderr
 
 
+@pytest.mark.slow  # the validator runs in a subprocess
 def test_the_validator_catches_what_spacy_conll_writes(tmp_path):
     """Control: the harness fails a line a tab inside a word splits (spacy-conll 4.0.1's
     output for the word `a\tb`), so the passes above mean something."""
@@ -228,6 +230,7 @@ def test_edge_docs_round_trip_and_parse(edge_docs, tmp_path):
         "doc1", "doc2", "doc3", "doc6", "doc7", "doc8"]  # doc4, doc5 wrote nothing
 
 
+@pytest.mark.slow  # the validator runs in a subprocess
 def test_edge_docs_pass_the_ud_validator(edge_docs, tmp_path):
     path = export(edge_docs, tmp_path)[0]
     run = udvalidate(path)

@@ -20,7 +20,7 @@ from tests.export.legacy import (
     legacy_to_pretagged,
     sentences,
 )
-from tests.helpers import pipeline
+from tests.helpers import examples, pipeline
 
 PRETAGGED_OPTIONS = [{}, {"format": "spaced"}, {"format": "spaced", "item_separator": "  ",
                                                  "compound_slash": True},
@@ -173,7 +173,7 @@ def random_docs(draw, vocab):
     return doc
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_docs(hanlp, data, tmp_path_factory):

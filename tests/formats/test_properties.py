@@ -6,10 +6,11 @@ from hypothesis import strategies as st
 
 from spacy_pretagged import tagsets, to_pretagged
 from spacy_pretagged.formats import PretaggedFormatError, Reader, write_tokens
+from tests.helpers import examples
 
 # Tag tables of word/tag text; gsd (the CoNLL-U preset's, XPOS in a column) has `/` as a tag.
 TAGSETS = [name for name in tagsets.available() if "/" not in tagsets.load(name)]
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=examples(150), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 CJK = "微信平台是的了中国人民北京"
@@ -80,7 +81,7 @@ def test_concatenated_round_trip(name, data):
 
 @pytest.mark.parametrize("fmt", ["auto", "concatenated", "spaced"])
 @pytest.mark.parametrize("item_separator", [None, " "])
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
        | st.text(alphabet="微信/ gi[]{}nt_\n\r\t\u3000/wx1", max_size=60))
 def test_reader_raises_only_format_errors_and_never_makes_empty_tokens(fmt, item_separator,
@@ -117,7 +118,7 @@ def _item(tags):
 
 @pytest.mark.parametrize("name", ["hanlp", "pku", "pku_fine", "jieba", "thulac"])
 @pytest.mark.parametrize("fmt", ["auto", "concatenated", "spaced"])
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(data=st.data())
 def test_bulk_path_equals_event_path(name, fmt, data):
     tags = sorted(tagsets.load(name).tags)

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from spacy_pretagged import tagsets
 from spacy_pretagged.formats import Reader, write_tokens
+from tests.helpers import examples
 
 TAGS = sorted(tagsets.load("hanlp").tags - {"begin", "end"})
 
@@ -57,7 +58,7 @@ _word = st.text(alphabet="微信平台是的，。abc123 ", min_size=1, max_size
 _token = st.tuples(_word, st.sampled_from(["", " "]), st.sampled_from(TAGS))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.lists(_token, min_size=1, max_size=8), min_size=1, max_size=4))
 def test_concatenated_round_trip(hanlp_tags, lines):
     tokens = []

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from spacy_pretagged import tagsets
 from spacy_pretagged.formats import PretaggedFormatError, Reader
 from spacy_pretagged.formats.spaced import _peel_closes, _split_pinyin
+from tests.helpers import examples
 
 
 def read(text, tagset="hanlp", separator="/", **kw):
@@ -129,7 +130,7 @@ def _peel_closes_by_definition(chunk, sep):
     return body, labels[::-1]
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(text=st.text(alphabet="/_[]{} aZ9-:üÜ中\u3000\t.", max_size=12)
        | st.lists(st.sampled_from(["]nt", "]/nt", "/n", "_n", "中", "{a}", "{ a }", "]", "{",
                                    "}", " ", "/", "-"]), max_size=8).map("".join))

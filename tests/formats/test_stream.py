@@ -23,6 +23,7 @@ from spacy_pretagged.formats import (
 )
 from spacy_pretagged.formats.reader import split_lines
 from spacy_pretagged.formats.stream import has_words
+from tests.helpers import examples
 
 READERS = {name: Reader(tagsets.load(ReaderSettings.preset(name).tagset).tags,
                         ReaderSettings.preset(name, on_error="warn"))
@@ -82,7 +83,7 @@ def texts(draw, name):
 
 @pytest.mark.parametrize("name", sorted(LINES))
 @pytest.mark.parametrize("doc_per", DOC_PER)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_streamed_units_are_the_whole_files_units(name, doc_per, data):
     text = data.draw(texts(name))

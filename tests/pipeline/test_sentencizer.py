@@ -7,6 +7,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from spacy_pretagged.sentencizer import PretaggedSentencizer
+from tests.helpers import examples
 
 WORDS = ["好", "。", "！", "？", ".", "!", "“", "”", "，", "\n", " ", "a", "...", "。”", "——"]
 
@@ -20,7 +21,7 @@ def starts(doc):
     return [t.is_sent_start for t in doc]
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=examples(300), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.lists(st.sampled_from(WORDS), max_size=25), data=st.data())
 def test_same_sentence_starts_as_spacys(vocab, words, data):
