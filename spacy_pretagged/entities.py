@@ -30,6 +30,8 @@ from .doc_keys import COMPOUNDS, ENTITY_PROBLEMS_KEY
 
 DEFAULT_COMPOUND_LABELS = {"nt": "ORG", "ns": "GPE", "nr": "PERSON",
                            "NT": "ORG", "NS": "GPE", "NR": "PERSON"}
+#: How many tokens of a conflict's text its problem report quotes (then "…").
+EXCERPT_TOKENS = 20
 
 
 class PretaggedEntities(RuleComponent):
@@ -109,7 +111,7 @@ class PretaggedEntities(RuleComponent):
             if inside.any():
                 keep = numpy.flatnonzero(~inside)
                 problems.append(["crosses_compound", start, end, self.vocab.strings[label],
-                                 doc[start:end].text])
+                                 _excerpt(doc, start, end)])
                 # Keep the longest stretch outside the compound.
                 start, end = _longest_stretch(keep + start)
             entities.append(Span(doc, start, end, label=label))
@@ -151,7 +153,7 @@ class PretaggedEntities(RuleComponent):
         for span in spans:
             if kept and span.start < kept[-1].end:
                 problems.append(["nested_compound", span.start, span.end, span.label_,
-                                 span.text])
+                                 _excerpt(doc, span.start, span.end)])
                 continue
             kept.append(Span(doc, span.start, span.end, label=mapping[span.label_]))
         return kept
@@ -164,7 +166,7 @@ class PretaggedEntities(RuleComponent):
         for span in ours:
             if taken[span.start:span.end].any():
                 problems.append(["overlaps_existing", span.start, span.end, span.label_,
-                                 span.text])
+                                 _excerpt(doc, span.start, span.end)])
             else:
                 existing.append(span)
         return existing
@@ -172,6 +174,15 @@ class PretaggedEntities(RuleComponent):
 
 def _table_labels(tagset: str) -> Dict[str, str]:
     return {tag: row.ent for tag, row in tagsets.load(tagset).rows.items() if row.ent}
+
+
+def _excerpt(doc: Doc, start: int, end: int) -> str:
+    """A problem's text, at most EXCERPT_TOKENS tokens: nested compounds overlap, so their
+    whole texts would cost the square of the bracket count (k nested brackets, k texts of up
+    to k tokens); the token indices beside it say exactly where it is."""
+    if end - start <= EXCERPT_TOKENS:
+        return doc[start:end].text
+    return doc[start:start + EXCERPT_TOKENS].text + "…"
 
 
 def _longest_stretch(indices: numpy.ndarray) -> Tuple[int, int]:
