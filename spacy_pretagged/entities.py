@@ -18,15 +18,15 @@ import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy
-import srsly
 from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from . import tagsets
-from .component import RuleComponent, json_bytes
+from .component import RuleComponent, is_str_map, json_bytes
 from .doc_keys import COMPOUNDS, ENTITY_PROBLEMS_KEY
+from .serialize import Parts
 
 DEFAULT_COMPOUND_LABELS = {"nt": "ORG", "ns": "GPE", "nr": "PERSON",
                            "NT": "ORG", "NS": "GPE", "NR": "PERSON"}
@@ -40,6 +40,12 @@ class PretaggedEntities(RuleComponent):
     (`labels.json`), so a loaded pipeline labels as it did when it was saved."""
 
     PARTS = ("cfg", "labels.json")
+    CFG_CHECKS = {
+        "tagset": (lambda v: isinstance(v, str), "a tagset's name"),
+        "labels": (is_str_map, "tag → label strings"),
+        "compound_labels": (is_str_map, "tag → label strings"),
+        "overwrite": (lambda v: isinstance(v, bool), "true or false"),
+    }
 
     def __init__(
         self,
@@ -79,14 +85,18 @@ class PretaggedEntities(RuleComponent):
     def _save_parts(self) -> Dict[str, Callable[[], bytes]]:
         return {"cfg": self._cfg_bytes, "labels.json": lambda: json_bytes(self.table_labels)}
 
-    def _load_parts(self, parts: Dict[str, bytes]) -> None:
+    def _load_parts(self, parts: Parts) -> None:
         cfg, made_by = self._saved_cfg(parts)
         if "labels.json" in parts:
-            table_labels = srsly.json_loads(parts["labels.json"])
-        elif cfg["tagset"] == self.cfg["tagset"]:
+            table_labels = parts.json("labels.json")
+            if not is_str_map(table_labels):
+                raise ValueError(f"{parts.where('labels.json')}: not a JSON object of tag → "
+                                 f"label strings")
+        elif cfg["tagset"] == self.cfg["tagset"]:  # excluded
             table_labels = self.table_labels
         else:  # saved by 0.1.0: the installed table, as when it was made
-            table_labels = _table_labels(cfg["tagset"])
+            with self._naming(parts):
+                table_labels = _table_labels(cfg["tagset"])
         self._configure(cfg, table_labels)
         self.made_by = made_by
 
