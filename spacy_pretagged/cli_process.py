@@ -86,7 +86,8 @@ def _error(message: str) -> None:
 @contextmanager
 def _one_line_errors() -> Iterator[None]:
     """Every way a command can fail as one `error: …` line: our own (`CommandError`),
-    typer's and click's usage errors, an OSError nothing below caught, an interruption."""
+    typer's and click's usage errors, an OSError or a library ValueError nothing below
+    caught, an interruption, running out of memory, and any other exception (a bug)."""
     no_args_help = getattr(_click, "NoArgsIsHelpError", ())
     try:
         yield
@@ -109,6 +110,17 @@ def _one_line_errors() -> Iterator[None]:
         signum = e.signum if isinstance(e, Interrupted) else signal.SIGINT
         _error(f"interrupted ({signal.Signals(signum).name}); no output was replaced")
         raise typer.Exit(128 + signum) from None
+    except MemoryError:
+        _error("out of memory (a line or document too large to hold?); no output was replaced")
+        raise typer.Exit(1) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except ValueError as e:  # the library's errors: a one-line reason
+        _error(str(e))
+        raise typer.Exit(1) from None
+    except Exception as e:  # a bug: still one line, what it was and where to report it
+        _error(f"unexpected {type(e).__name__}: {e} (please report this)")
+        raise typer.Exit(1) from None
 
 
 class OneLineErrors(TyperGroup):

@@ -18,18 +18,20 @@ import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy
-import srsly
 from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from . import tagsets
-from .component import RuleComponent, json_bytes
+from .component import RuleComponent, is_str_map, json_bytes
 from .doc_keys import COMPOUNDS, ENTITY_PROBLEMS_KEY
+from .serialize import Parts
 
 DEFAULT_COMPOUND_LABELS = {"nt": "ORG", "ns": "GPE", "nr": "PERSON",
                            "NT": "ORG", "NS": "GPE", "NR": "PERSON"}
+#: How many tokens of a conflict's text its problem report quotes (then "…").
+EXCERPT_TOKENS = 20
 
 
 class PretaggedEntities(RuleComponent):
@@ -38,6 +40,12 @@ class PretaggedEntities(RuleComponent):
     (`labels.json`), so a loaded pipeline labels as it did when it was saved."""
 
     PARTS = ("cfg", "labels.json")
+    CFG_CHECKS = {
+        "tagset": (lambda v: isinstance(v, str), "a tagset's name"),
+        "labels": (is_str_map, "tag → label strings"),
+        "compound_labels": (is_str_map, "tag → label strings"),
+        "overwrite": (lambda v: isinstance(v, bool), "true or false"),
+    }
 
     def __init__(
         self,
@@ -77,14 +85,18 @@ class PretaggedEntities(RuleComponent):
     def _save_parts(self) -> Dict[str, Callable[[], bytes]]:
         return {"cfg": self._cfg_bytes, "labels.json": lambda: json_bytes(self.table_labels)}
 
-    def _load_parts(self, parts: Dict[str, bytes]) -> None:
+    def _load_parts(self, parts: Parts) -> None:
         cfg, made_by = self._saved_cfg(parts)
         if "labels.json" in parts:
-            table_labels = srsly.json_loads(parts["labels.json"])
-        elif cfg["tagset"] == self.cfg["tagset"]:
+            table_labels = parts.json("labels.json")
+            if not is_str_map(table_labels):
+                raise ValueError(f"{parts.where('labels.json')}: not a JSON object of tag → "
+                                 f"label strings")
+        elif cfg["tagset"] == self.cfg["tagset"]:  # excluded
             table_labels = self.table_labels
         else:  # saved by 0.1.0: the installed table, as when it was made
-            table_labels = _table_labels(cfg["tagset"])
+            with self._naming(parts):
+                table_labels = _table_labels(cfg["tagset"])
         self._configure(cfg, table_labels)
         self.made_by = made_by
 
@@ -109,7 +121,7 @@ class PretaggedEntities(RuleComponent):
             if inside.any():
                 keep = numpy.flatnonzero(~inside)
                 problems.append(["crosses_compound", start, end, self.vocab.strings[label],
-                                 doc[start:end].text])
+                                 _excerpt(doc, start, end)])
                 # Keep the longest stretch outside the compound.
                 start, end = _longest_stretch(keep + start)
             entities.append(Span(doc, start, end, label=label))
@@ -151,7 +163,7 @@ class PretaggedEntities(RuleComponent):
         for span in spans:
             if kept and span.start < kept[-1].end:
                 problems.append(["nested_compound", span.start, span.end, span.label_,
-                                 span.text])
+                                 _excerpt(doc, span.start, span.end)])
                 continue
             kept.append(Span(doc, span.start, span.end, label=mapping[span.label_]))
         return kept
@@ -164,7 +176,7 @@ class PretaggedEntities(RuleComponent):
         for span in ours:
             if taken[span.start:span.end].any():
                 problems.append(["overlaps_existing", span.start, span.end, span.label_,
-                                 span.text])
+                                 _excerpt(doc, span.start, span.end)])
             else:
                 existing.append(span)
         return existing
@@ -172,6 +184,15 @@ class PretaggedEntities(RuleComponent):
 
 def _table_labels(tagset: str) -> Dict[str, str]:
     return {tag: row.ent for tag, row in tagsets.load(tagset).rows.items() if row.ent}
+
+
+def _excerpt(doc: Doc, start: int, end: int) -> str:
+    """A problem's text, at most EXCERPT_TOKENS tokens: nested compounds overlap, so their
+    whole texts would cost the square of the bracket count (k nested brackets, k texts of up
+    to k tokens); the token indices beside it say exactly where it is."""
+    if end - start <= EXCERPT_TOKENS:
+        return doc[start:end].text
+    return doc[start:start + EXCERPT_TOKENS].text + "…"
 
 
 def _longest_stretch(indices: numpy.ndarray) -> Tuple[int, int]:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, MorphAnalysis
 from spacy.vocab import Vocab
 
 from . import tagsets
-from .component import RuleComponent
+from .component import RuleComponent, is_str_map
 from .doc_keys import (
     GIVEN_TAGS_KEY,
     GIVEN_UPOS_KEY,
@@ -34,6 +34,7 @@ from .doc_keys import (
     UPOS_SOURCE_KEY,
 )
 from .formats import SPACE_TAG
+from .serialize import Parts
 
 UNKNOWN = ("X", "raise")
 Override = Union[str, Dict[str, str]]
@@ -52,6 +53,18 @@ class PretaggedTagMapper(RuleComponent):
     of both convention profiles are saved; `conventions` picks the ones that apply."""
 
     PARTS = ("cfg", "tags.tsv", "word_rules.tsv")
+    CFG_CHECKS = {
+        "tagset": (lambda v: isinstance(v, str), "a tagset's name"),
+        "overrides": (lambda v: isinstance(v, dict) and all(
+            isinstance(o, str) or is_str_map(o) for o in v.values()),
+            "tag → UPOS or {POS, MORPH}"),
+        "unknown": (lambda v: isinstance(v, str), "a string"),
+        "word_rules": (lambda v: isinstance(v, bool), "true or false"),
+        "conventions": (lambda v: isinstance(v, str), "a string"),
+        "keep_given_tags": (lambda v: isinstance(v, bool), "true or false"),
+        "upos_source": (lambda v: isinstance(v, bool), "true or false"),
+    }
+    CFG_OPTIONAL = ("word_rules", "conventions", "keep_given_tags", "upos_source")
 
     def __init__(
         self,
@@ -124,23 +137,25 @@ class PretaggedTagMapper(RuleComponent):
             "word_rules.tsv": lambda: tagsets.rules_text(self.rules).encode("utf-8"),
         }
 
-    def _load_parts(self, parts: Dict[str, bytes]) -> None:
+    def _load_parts(self, parts: Parts) -> None:
         cfg, made_by = self._saved_cfg(parts)
         tagset = cfg["tagset"]
-        # A part that was not saved (pipelines of 0.1.0 saved only cfg) comes from the
-        # installed package, as when the pipeline was made.
+        # A part that was not found is one a 0.1.0 pipeline never saved (anything else
+        # missing is an error) or one excluded: the installed package's, as when the
+        # pipeline was made, or what this mapper has.
         if "tags.tsv" in parts:
-            table = tagsets.from_text(tagset, parts["tags.tsv"].decode("utf-8"),
-                                      f"{self.name}/tags.tsv")
+            table = tagsets.from_text(tagset, parts.text("tags.tsv"), parts.where("tags.tsv"))
         else:
-            table = self.table if tagset == self.table.name else tagsets.load(tagset)
+            with self._naming(parts):
+                table = self.table if tagset == self.table.name else tagsets.load(tagset)
         if "word_rules.tsv" in parts:
             rules: Sequence[tagsets.WordRule] = tagsets.parse_rules(
-                parts["word_rules.tsv"].decode("utf-8"), f"{self.name}/word_rules.tsv",
+                parts.text("word_rules.tsv"), parts.where("word_rules.tsv"),
                 check_tagsets=False)
         else:
             rules = self.rules if tagset == self.table.name else tagsets.word_rules(tagset)
-        self._configure(cfg, table, rules)
+        with self._naming(parts):
+            self._configure(cfg, table, rules)
         self.made_by = made_by
 
     @property

@@ -116,7 +116,7 @@ def stats(
                   header=("word rule (tagset:word:tag:prev:next)", "words", "UPOS", "reason"),
                   divider=True, max_col=70)
     for name in ("unknown_tags", "compounds", "entities", "problems"):
-        msg.text(f"{name}: {figures[name] or 'none'}")
+        msg.text(f"{name}: {_most_common(figures[name], top)}")
     if json_path is not None:
         with _writing(json_path) as tmp:
             tmp.write_text(json.dumps(figures, ensure_ascii=False, indent=1), "utf-8")
@@ -149,3 +149,13 @@ def _plot(counts, path: Path) -> None:
             fig.savefig(tmp, format=kind)
     finally:
         plt.close(fig)
+
+
+def _most_common(counts: dict, top: int) -> str:
+    """At most `top` of the counts, most common first, and how many more: a corpus can have
+    a million distinct unknown tags (`--json` writes them all)."""
+    if not counts:
+        return "none"
+    shown = dict(Counter(counts).most_common(max(top, 0)))
+    more = len(counts) - len(shown)
+    return f"{shown}" + (f" … and {more:,} more" if more else "")

@@ -11,7 +11,8 @@ Each item is split at its *last* separator, so `//n` is the word `/` and `1/2/m`
   `open/eng  /x 平台/n`, THULAC `open_x  _w 平台_n`): its word is the whitespace in front.
 
 Whitespace between items is markup, with two policies (`item_separator`):
-- None: any run of whitespace separates items and is not text (PKU, whose runs vary);
+- None: any run of whitespace — every character `str.isspace()` is true of, which is what
+  `\\s` matches — separates items and is not text (PKU, whose runs vary);
 - a string such as " ": exactly that separates items and whatever whitespace is beyond it is
   text (ICTCLAS writes `Jan/x  Wong/x` for "Jan Wong" and keeps U+3000 indents).
 """
@@ -26,9 +27,9 @@ from typing import FrozenSet, List, NamedTuple, Optional, Tuple
 from .records import CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, Event, Problem
 from .settings import ReaderSettings
 
-#: One item: anything but ASCII space, tab and U+3000, except that a pinyin annotation in
-#: braces may contain spaces (`为{ wei4 }/p`).
-ITEM = re.compile(r"(?:[^ \t\u3000{]|\{[ A-Za-z0-9üÜ:]*\}|\{)+")
+#: One item: anything but whitespace (`\s`: all of Unicode's, as `str.split()`), except that a
+#: pinyin annotation in braces may contain spaces (`为{ wei4 }/p`).
+ITEM = re.compile(r"(?:[^\s{]|\{[ A-Za-z0-9üÜ:]*\}|\{)+")
 
 
 def item_pattern(item_separator: Optional[str]) -> "re.Pattern[str]":
@@ -66,7 +67,7 @@ class SpacedOptions:
         self.item = item_pattern(settings.item_separator)
         #: An item with two separators (`1/2/m`), in a line without braces.
         sep = re.escape(settings.separator)
-        self.two_separators = re.compile(rf"{sep}[^ \t\u3000{sep}]*{sep}")
+        self.two_separators = re.compile(rf"{sep}[^\s{sep}]*{sep}")
 
 
 def split_spaced(line: str, begin: int, opts: SpacedOptions, line_no: int,
@@ -171,7 +172,7 @@ def split_spaced(line: str, begin: int, opts: SpacedOptions, line_no: int,
 
 
 #: What separates items when `item_separator` is None: the characters ITEM excludes.
-_ITEM_GAPS = re.compile(r"([ \t\u3000]+)")
+_ITEM_GAPS = re.compile(r"(\s+)")
 _BRACKET = re.compile(r"[\[\]]")
 
 
@@ -234,18 +235,25 @@ def _split_uniform(line: str, begin: int, sep: str, two_separators: "re.Pattern[
                    ) -> Optional[Tuple[List[str], List[str], List[int]]]:
     """Words, tags and columns of a line whose items are all separated by the same run of
     spaces (People's Daily: two) and each have one separator: then the line with its gaps
-    turned into separators splits into word, tag, word, tag... in one C call. None for any
+    joined by separators splits into word, tag, word, tag... in one C call. None for any
     other line."""
-    text = line[begin:].lstrip(" ")
+    text = line[begin:].lstrip()  # any whitespace at the ends, as `split()` below
     start = len(line) - len(text)
-    text = text.rstrip(" ")
+    text = text.rstrip()
     gap = "  " if "  " in text else " "
     gaps = text.count(gap)
-    if (text.count(sep) != gaps + 1 or text.count(" ") != len(gap) * gaps or "\t" in text
-            or "\u3000" in text or two_separators.search(text)):
+    if (text.count(sep) != gaps + 1 or text.count(" ") != len(gap) * gaps
+            or two_separators.search(text)):
+        return None
+    # `split()` cuts at any whitespace: if there is any other than the gaps' spaces (a tab,
+    # U+3000, U+00A0, ...), more items than gaps, or fewer characters than the text less
+    # the gaps.
+    items = text.split()
+    joined = sep.join(items)
+    if len(items) != gaps + 1 or len(joined) != len(text) - (len(gap) - 1) * gaps:
         return None
     # As many separators as items, no item with two: each item has exactly one.
-    parts = text.replace(gap, sep).split(sep)
+    parts = joined.split(sep)
     step = len(gap) + 1  # the separator and the gap after each item
     starts = list(accumulate(map(len, parts), initial=start + 1))[::2]
     return parts[::2], parts[1::2], list(map(add, starts, range(0, step * gaps + 1, step)))
@@ -255,9 +263,13 @@ def _split_items(line: str, begin: int, sep: str
                  ) -> Optional[Tuple[List[str], List[str], List[int]]]:
     """Any line: items cut by the ITEM_GAPS regex, each split at its last separator. None if
     an item has no separator."""
+    # Items and gaps apart, each gap's string freed before the words are cut (a 10 MB line
+    # is 2M of them), the columns summed per item and gap, not over both and halved.
     parts = _ITEM_GAPS.split(line[begin:])
-    items = parts[::2]
-    cols = list(accumulate(map(len, parts), initial=begin + 1))[::2]
+    items, gaps = parts[::2], parts[1::2]
+    del parts
+    cols = list(accumulate(map(add, map(len, items), map(len, gaps)), initial=begin + 1))
+    del gaps
     if "" in items:  # whitespace at the ends
         cols = [col for col, item in zip(cols, items) if item]
         items = [item for item in items if item]

@@ -279,3 +279,16 @@ def test_convert_writes_the_upos_source_into_misc_on_request(pku_file, tmp_path)
               "--misc-upos-source")
     assert out.returncode == 1
     assert out.stderr.startswith("error: the UPOS source goes into CoNLL-U's MISC column")
+
+
+def test_stats_prints_at_most_top_unknown_tags_and_json_keeps_them_all(tmp_path):
+    import json
+
+    path = tmp_path / "many.txt"
+    path.write_text("".join(f"词/x{k:04d}  。/w\n" for k in range(300)), encoding="utf-8")
+    out = run("stats", path, "--preset", "pku", "--top", "3",
+              "--json", tmp_path / "s.json")
+    assert out.returncode == 0, out.stderr
+    line, = [text for text in out.stdout.splitlines() if text.startswith("unknown_tags:")]
+    assert line.count("'x0") == 3 and line.endswith("… and 297 more")
+    assert len(json.loads((tmp_path / "s.json").read_text("utf-8"))["unknown_tags"]) == 300

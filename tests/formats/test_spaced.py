@@ -28,6 +28,76 @@ def test_runs_of_whitespace_tabs_and_ideographic_spaces_separate():
     assert reading.spaces == [False] * 4
 
 
+#: Every character `str.isspace()` is true of but the line breaks (\n, \r: they end lines).
+WHITESPACE = [c for c in map(chr, range(0x110000)) if c.isspace() and c not in "\r\n"]
+#: Those that are ASCII control characters (\x0b \x0c \x1c-\x1f): an error in any text.
+CONTROL = [c for c in WHITESPACE if c < " " and c != "\t"]
+
+
+def _pku_reader(bulk):
+    """The pku preset's reading (strict), by the line-at-a-time path or item by item."""
+    reader = Reader(tagsets.load("pku").tags, format="spaced", title_prefix=None)
+    if not bulk:
+        reader._read_clean_line = lambda *args: False
+    return reader
+
+
+def test_every_unicode_whitespace_is_listed():
+    assert len(WHITESPACE) == 27 and all(re.fullmatch(r"\s", c) for c in WHITESPACE)
+    assert CONTROL == ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f"]
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u2028", "\u205f", "\u0085",
+                                   "\u1680", "\t", "\u3000", "\u2029", "\u202f"])
+def test_any_unicode_whitespace_separates_items(space, bulk):
+    """Issue 19: U+00A0, U+2009, U+2028, U+205F, U+0085, U+1680 glued `R/y乘/s` into the
+    word `R/y乘`, silently; with `item_separator` null every whitespace separates, as the
+    docs say (and as `str.split()` does), whether or not it is next to a space."""
+    for text in (f"R/y{space}乘/s", f"R/y {space}乘/s", f"R/y{space}  乘/s",
+                 f"{space}R/y  乘/s{space}"):
+        reading = _pku_reader(bulk).read(text)
+        assert list(zip(reading.words, reading.tags)) == [("R", "y"), ("乘", "s")], text
+        assert reading.cols == [text.index("R") + 1, text.index("乘") + 1]
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+@pytest.mark.parametrize("space", CONTROL)
+def test_whitespace_that_is_a_control_character_is_an_error(space, bulk):
+    with pytest.raises(PretaggedFormatError, match=f"1:4: control character "
+                                                   f"U\\+{ord(space):04X}"):
+        _pku_reader(bulk).read(f"R/y{space}乘/s")
+
+
+@settings(max_examples=200, deadline=None)
+@given(items=st.lists(st.sampled_from(["中国/ns", "人民/n", "R/y", "乘/s", "1/2/m"]),
+                      min_size=1, max_size=6),
+       gaps=st.lists(st.text(alphabet=WHITESPACE + [" "], min_size=1, max_size=3),
+                     min_size=5, max_size=5),
+       edges=st.tuples(st.text(alphabet=WHITESPACE, max_size=2),
+                       st.text(alphabet=WHITESPACE, max_size=2)))
+def test_property_any_whitespace_run_separates_like_str_split(items, gaps, edges):
+    """Any run of any whitespace between, before and after items: the items are those of
+    `str.split()`, on both reading paths; a control character is an error."""
+    text = edges[0] + items[0] + "".join(gap + item for gap, item in zip(gaps, items[1:]))
+    text += edges[1]
+    want = [tuple(item.rsplit("/", 1)) for item in text.split()]
+    for bulk in (True, False):
+        if any(c in text for c in CONTROL):
+            with pytest.raises(PretaggedFormatError, match="control character"):
+                _pku_reader(bulk).read(text)
+            continue
+        reading = _pku_reader(bulk).read(text)
+        assert list(zip(reading.words, reading.tags)) == want, (text, bulk)
+
+
+def test_other_whitespace_is_part_of_a_word_under_an_exact_item_separator():
+    """With `item_separator` set only its characters split items (THULAC writes the word
+    `a\tb` as `a\tb_n`): a U+00A0 inside an item is part of the word."""
+    assert read("R/y\u00a0乘/s 好/a", "pku", item_separator=" ")[0] == [("R/y\u00a0乘", "s"),
+                                                                        ("好", "a")]
+
+
 def test_jieba_space_word():
     tokens, reading = read("open/eng  /x 平台/n", tagset="jieba")
     assert tokens == [("open", "eng"), (" ", "x"), ("平台", "n")]
