@@ -154,3 +154,18 @@ def test_unknown_tagset_names_the_available_ones():
 def test_broken_tables_fail_with_file_and_line(table, message):
     with pytest.raises(ValueError, match=message):
         tagsets.parse_table(table, "broken.tsv")
+
+
+def test_863_rules_make_latin_words_foreign_and_punctuation_punct():
+    """jiagu tags Latin-letter words n or v and `/` n: the 863 rules' @LATIN, @PUNCT shapes
+    decide by the word (GSDSimp dev evidence in word_rules.tsv); other tagsets keep their
+    table (no @LATIN rule)."""
+    from tests.helpers import pipeline
+
+    doc = pipeline("jiagu")("Katherine/n 在/p 北京/ns ，/w U.S./n 1/n //n 2/n 学生/n")
+    assert [t.pos_ for t in doc] == ["X", "VERB", "PROPN", "PUNCT", "X", "NUM", "PUNCT",
+                                     "NUM", "NOUN"]
+    assert doc[0]._.upos_source == "rule:863:@LATIN:*:*:*"
+    assert str(doc[0].morph) == "Foreign=Yes"
+    assert pipeline("pkuseg")("Katherine/n 是/v")[0].pos_ == "NOUN"
+    assert "@LATIN" in tagsets.SHAPES
