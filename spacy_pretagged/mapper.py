@@ -291,12 +291,24 @@ def _digits(text: str) -> bool:
     return text.isdigit()
 
 
+def _latin_letter(c: str) -> bool:
+    return c.isalpha() and (c.isascii() or "LATIN" in unicodedata.name(c, ""))
+
+
+def _latin(text: str) -> bool:
+    """A word in Latin letters (`Katherine`, `U.S.`, `O'Neil`): a letter first, then
+    letters or `.-'`. UD Chinese tags such foreign words X (GSD FW)."""
+    return bool(text) and _latin_letter(text[0]) and \
+        all(_latin_letter(c) or c in ".-'" for c in text)
+
+
 #: The word shapes rules may name, in the order they are tried.
-SHAPES: Dict[str, Callable[[str], bool]] = {"@PUNCT": _punct, "@SYM": _sym, "@DIGITS": _digits}
+SHAPES: Dict[str, Callable[[str], bool]] = {"@PUNCT": _punct, "@SYM": _sym, "@DIGITS": _digits,
+                                            "@LATIN": _latin}
 
 
 def _shaped(text: str) -> bool:
-    return _punct(text) or _sym(text) or _digits(text)
+    return _punct(text) or _sym(text) or _digits(text) or _latin(text)
 
 
 def _shape_flag(vocab: Vocab) -> int:

@@ -154,7 +154,51 @@ PRESETS: Dict[str, ReaderSettings] = {
                              item_separator=" "),
     "thulac": ReaderSettings(format="spaced", separator="_", tagset="thulac",
                              title_prefix=None, item_separator=" "),
+    # Today's tagsets (issue 17): CTB, 863, LAC, UPOS. One space between items (more
+    # whitespace is text), and none of PKU's markup: these producers write no brackets,
+    # pinyin or paragraph ids, and a `[/PU` item is a word. The snippet that writes each
+    # text is in docs/tagsets-today.md.
+    # spaCy zh_core_web_*: " ".join(f"{t.text}/{t.tag_}" for t in doc); Stanza (CTB
+    # models) and CoreNLP's pipeline written the same way.
+    "ctb": ReaderSettings(format="spaced", tagset="ctb", title_prefix=None,
+                          item_separator=" ", brackets=False, pinyin=False,
+                          paragraph_ids=False),
+    # Stanford CoreNLP / the Stanford POS tagger with `-tagSeparator _`: 我_PN 爱_VV.
+    "corenlp": ReaderSettings(format="spaced", separator="_", tagset="ctb",
+                              title_prefix=None, item_separator=" ", brackets=False,
+                              pinyin=False, paragraph_ids=False),
+    # The Stanford POS tagger's Chinese models (their tagSeparator is #): 我#PN 爱#VV.
+    "corenlp_hash": ReaderSettings(format="spaced", separator="#", tagset="ctb",
+                                   title_prefix=None, item_separator=" ", brackets=False,
+                                   pinyin=False, paragraph_ids=False),
+    # jiagu: words = jiagu.seg(text); " ".join(f"{w}/{t}" for w, t in
+    # zip(words, jiagu.pos(words))). 863 tags with jiagu's own (vl vu nhf ...).
+    "jiagu": ReaderSettings(format="spaced", tagset="863", title_prefix=None,
+                            item_separator=" ", brackets=False, pinyin=False,
+                            paragraph_ids=False),
+    # LTP 4: out = ltp.pipeline([text], tasks=["cws", "pos"]);
+    # " ".join(f"{w}/{t}" for w, t in zip(out.cws[0], out.pos[0])). 863 tags.
+    "ltp": ReaderSettings(format="spaced", tagset="863", title_prefix=None,
+                          item_separator=" ", brackets=False, pinyin=False,
+                          paragraph_ids=False),
+    # Baidu LAC: words, tags = LAC(mode="lac").run(text);
+    # " ".join(f"{w}/{t}" for w, t in zip(words, tags)). PER LOC ORG TIME are entities.
+    "lac": ReaderSettings(format="spaced", tagset="lac", title_prefix=None,
+                          item_separator=" ", brackets=False, pinyin=False,
+                          paragraph_ids=False),
+    # Tags that already are UPOS (Stanza, HanLP 2.x's UD model, a UD file's column):
+    # "\n".join(" ".join(f"{w.text}/{w.upos}" for w in s.words) for s in doc.sentences).
+    "ud": ReaderSettings(format="spaced", tagset="ud", title_prefix=None,
+                         item_separator=" ", brackets=False, pinyin=False,
+                         paragraph_ids=False),
     # UD treebanks and parsers' CoNLL-U; the tag table maps the XPOS of UD_Chinese-GSD
     # (and PUD), used only where a word has no UPOS.
     "conllu": ReaderSettings(format="conllu", tagset="gsd", title_prefix=None),
+    # HanLP 2.x Documents as JSON lines (`print(json.dumps(doc, ensure_ascii=False))`): the
+    # `pos/ctb` key (HanLP's default standard); other standards with --tagset pku | 863 | ud.
+    "hanlp2": ReaderSettings(format="hanlp_json", tagset="ctb", title_prefix=None),
+    # LTP 4's pipeline output written in the same shape, with its parse and the input text
+    # under "text" (the snippet is in docs/formats.md): 863 tags, LTP's relations.
+    "ltp_json": ReaderSettings(format="hanlp_json", tagset="863", title_prefix=None,
+                               text_key="text"),
 }

@@ -72,7 +72,7 @@ RULE_COLUMNS = ("tagset", "word", "tag", "prev", "next", "upos", "feats", "conve
 #: pipeline saved then still loads, its rules with no previous-word condition, in every
 #: profile.
 OLD_RULE_COLUMNS = ("tagset", "word", "tag", "next", "upos", "feats", "reason")
-SHAPES = ("@PUNCT", "@SYM", "@DIGITS")
+SHAPES = ("@PUNCT", "@SYM", "@DIGITS", "@LATIN")
 #: The annotation conventions a rule can belong to (the mapper's `conventions` setting):
 #: "gsd", UD_Chinese-GSD/GSDSimp as annotated since UD 2.13, and "ud_guidelines", the UD
 #: Chinese guidelines (universaldependencies.org/zh), which PUD follows. A rule's

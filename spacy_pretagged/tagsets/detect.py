@@ -10,10 +10,16 @@ preset's tag table knows. That one measure separates what matters:
   tags such as `v即`, which no table knows, while the glued reading (`auto`) finds them all;
 - the tagset: People's Daily has `Ng Vg Tg` (PKU only), jieba `uj ul zg eng` (not ICTCLAS),
   ICTCLAS and HanLP `ude1 vshi wj` (neither PKU nor jieba), THULAC `np ni id uw`.
+Today's tagsets stand apart the same way: CTB (`NN VV DEC PU`) and UPOS (`NOUN VERB PUNCT`)
+are upper-case sets that share only `X`; LAC's entity tags `PER LOC ORG TIME` are in no
+other table; 863 text has `nd nh ni nl wp` (LTP) or `vl vu nhf w` (jiagu), which the PKU
+family lacks or means otherwise. CoreNLP's `word_TAG` / `word#TAG` are told from spaCy's
+`word/TAG` by the separator, as THULAC's are.
 Ties — a sample whose every tag several tables know, such as ICTCLAS output, which HanLP's
 larger table (a superset of ICTPOS 3.0) accepts too — go to the smaller table: the most
 specific tagset that explains the sample (ictclas' 104 tags before hanlp's 148, pku's 46
-before pku_fine's 108).
+before pku_fine's 108). Presets with the same settings (jiagu and ltp: 863, spaced) tie on
+everything and go by name: LTP output is reported as `jiagu`, whose settings read it.
 
 Pure Python over the tables and the reader, below spaCy: `detect_text` takes text,
 `sample` reads the first lines of files.
@@ -76,8 +82,12 @@ class Detection:
 
     @property
     def coverage(self) -> Dict[str, float]:
-        """Tagset → share of the sample's items it accepts (read with its preset)."""
-        return {fit.settings.tagset: fit.share for fit in self.fits}
+        """Tagset → share of the sample's items it accepts, read with its best preset
+        (several presets share a tagset: ctb is read with `/`, `_` and `#`)."""
+        coverage: Dict[str, float] = {}
+        for fit in self.fits:  # best first
+            coverage.setdefault(fit.settings.tagset, fit.share)
+        return coverage
 
     def to_dict(self) -> Dict[str, object]:
         best = self.best

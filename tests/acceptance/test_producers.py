@@ -1,7 +1,14 @@
-"""Real producer output read back: jieba 0.42.1 and THULAC 0.2.2, run exactly as users run them.
+"""Real producer output read back: jieba 0.42.1, THULAC 0.2.2 and jiagu 0.2.3, run exactly as
+users run them.
 
 - jieba:  `" ".join(f"{w}/{f}" for w, f in jieba.posseg.cut(text))`  (configs/jieba.cfg)
 - THULAC: `thulac.thulac().cut(text, text=True)`                     (configs/thulac.cfg)
+- jiagu:  `words = jiagu.seg(text)`;
+          `" ".join(f"{w}/{t}" for w, t in zip(words, jiagu.pos(words)))` (configs/jiagu.cfg)
+
+Producers that cannot run here (spaCy's zh_core_web models, CoreNLP, LAC need downloads or
+PaddlePaddle) are checked on examples written by hand in the shape their documented snippet
+writes (docs/tagsets-today.md), at the end of this file.
 
 For each raw text, reading the producer's joined output must give back the raw text
 (`doc.text`), the producer's words (`[t.text for t in doc]`) and its tags (`t.tag_`).
@@ -316,3 +323,85 @@ def test_thulac_paragraph(thulac_model, thulac_nlp):
     output, pairs = run_thulac(thulac_model, PARAGRAPH)
     assert_thulac_kept_everything(PARAGRAPH, output, pairs)
     assert_round_trip(thulac_nlp(output), PARAGRAPH, pairs)
+
+
+# --- jiagu -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def jiagu_module():
+    return pytest.importorskip("jiagu")
+
+
+@pytest.fixture(scope="module")
+def jiagu_nlp():
+    return pipeline("jiagu", on_error="raise")
+
+
+def run_jiagu(jiagu, raw):
+    words = jiagu.seg(raw)
+    pairs = list(zip(words, jiagu.pos(words)))
+    # Producer precondition, not a reader check: jiagu keeps every character.
+    assert "".join(w for w, _ in pairs) == raw, "jiagu lost characters (producer quirk)"
+    return " ".join(f"{w}/{t}" for w, t in pairs), pairs
+
+
+@pytest.mark.parametrize("raw", TEXTS + [PARAGRAPH], ids=repr)
+def test_jiagu_round_trip(jiagu_module, jiagu_nlp, raw):
+    output, pairs = run_jiagu(jiagu_module, raw)
+    assert_round_trip(jiagu_nlp(output), raw, pairs)
+
+
+def test_jiagu_conventions(jiagu_module, jiagu_nlp):
+    """What the reader relies on; fails if a jiagu release changes it. Like jieba, a space is
+    a word of its own (an empty-word item after the item separator), and so is a line break."""
+    out = lambda raw: run_jiagu(jiagu_module, raw)[0]  # noqa: E731
+    assert out("我用iPhone 15和open 平台") == "我/r 用/p iPhone/n  /v 15/n 和/c open/n  /n 平台/n"
+    assert out("a  b") == "a/ws  /v  /n b/n"
+    assert out("第一行\n第二行") == "第一/m 行/q \n/n 第二/m 行/n"
+    # read with the 863 table: Latin-letter words are foreign (X), the copula 是 (vl) AUX
+    doc = jiagu_nlp(out("我用iPhone和open平台，他是学生。"))
+    assert {t.text: t.pos_ for t in doc if t.text in ("iPhone", "open", "是", "，")} == {
+        "iPhone": "X", "open": "X", "是": "AUX", "，": "PUNCT"}
+
+
+# --- written by hand, in the documented shape ---------------------------------------------
+# These are NOT producer output: spaCy's zh_core_web models, CoreNLP and LAC cannot run here.
+# Each is typed in the shape the snippet in docs/tagsets-today.md writes, with the tags the
+# producer's documentation lists.
+
+# spaCy zh_core_web_*: " ".join(f"{t.text}/{t.tag_}" for t in doc)  (CTB tags)
+CTB_BY_HAND = "他/PN 把/BA 书/NN 放/VV 在/P 桌子/NN 上/LC 了/AS 。/PU"
+# CoreNLP, -tagSeparator _  (CTB tags)
+CORENLP_BY_HAND = "他_PN 说_VV 的_DEC 话_NN 是_VC 对_VA 的_SP 。_PU"
+# Baidu LAC: words, tags = LAC(mode="lac").run(text); " ".join(f"{w}/{t}" ...)
+LAC_BY_HAND = "百度/ORG 是/v 一家/m 高科技/n 公司/n ，/w 2019年/TIME 张三/PER 在/p 北京/LOC 工作/v"
+
+
+def test_ctb_written_by_hand_spacy_shape():
+    doc = pipeline("ctb")(CTB_BY_HAND)
+    assert [t.tag_ for t in doc] == ["PN", "BA", "NN", "VV", "P", "NN", "LC", "AS", "PU"]
+    assert [t.pos_ for t in doc] == ["PRON", "ADP", "NOUN", "VERB", "ADP", "NOUN", "ADP",
+                                     "AUX", "PUNCT"]
+    assert str(doc[7].morph) == "Aspect=Perf"  # 了/AS: the word rule adds the aspect
+    assert doc.text == "他把书放在桌子上了。"  # the single spaces are the item separator
+
+
+def test_ctb_written_by_hand_corenlp_shape():
+    doc = pipeline("corenlp")(CORENLP_BY_HAND)
+    assert doc.text == "他说的话是对的。"
+    assert [t.tag_ for t in doc] == ["PN", "VV", "DEC", "NN", "VC", "VA", "SP", "PU"]
+    # the gsd profile (the default) makes the relativizer 的 SCONJ, as GSD does
+    assert [t.pos_ for t in doc] == ["PRON", "VERB", "SCONJ", "NOUN", "AUX", "ADJ", "PART",
+                                     "PUNCT"]
+    hash_doc = pipeline("corenlp_hash")(CORENLP_BY_HAND.replace("_", "#"))
+    assert [t.pos_ for t in hash_doc] == [t.pos_ for t in doc]
+
+
+def test_lac_written_by_hand():
+    doc = pipeline("lac")(LAC_BY_HAND)
+    assert [t.text for t in doc] == ["百度", "是", "一家", "高科技", "公司", "，", "2019年",
+                                     "张三", "在", "北京", "工作"]
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("百度", "ORG"), ("2019年", "DATE"), ("张三", "PERSON"), ("北京", "GPE")]
+    assert [doc[i].pos_ for i in (0, 1, 6, 7)] == ["PROPN", "AUX", "NOUN", "PROPN"]

@@ -139,7 +139,7 @@ def test_stats_with_png_and_json(pku_file, tmp_path):
 @pytest.mark.parametrize("args,message", [
     (["convert", "missing.txt", "out.spacy"], "does not exist"),
     (["convert", "{seed}", "out.x", "--to", "xml"], "error: --to must be one of"),
-    (["convert", "{seed}", "out.spacy", "-t", "ctb"], "error: unknown tagset 'ctb'"),
+    (["convert", "{seed}", "out.spacy", "-t", "penn"], "error: unknown tagset 'penn'"),
     (["convert", "{seed}", "out.spacy", "--doc-per", "page"], "error: doc_per must be one of"),
     (["validate", "{gbk}"], "error: {gbk}: not utf-8"),
 ])
@@ -172,8 +172,8 @@ def test_preset_reads_as_the_producer_writes(tmp_path):
     assert text("--preset", "ictclas") == text("-t", "ictclas") == "Jan Wong说"
     # any whitespace separates: the hanlp preset read as spaced
     assert text("--preset", "hanlp", "-t", "ictclas", "-f", "spaced") == "JanWong说"
-    assert run("validate", path, "--preset", "ctb").stderr.startswith(
-        "error: unknown preset 'ctb'; available: hanlp, pku")
+    assert run("validate", path, "--preset", "penn").stderr.startswith(
+        "error: unknown preset 'penn'; available: hanlp, pku")
 
 
 def test_summary_counts_the_same_things_for_every_format(pku_file, tmp_path):

@@ -43,8 +43,8 @@ def test_unknown_fields_are_refused():
         ReaderSettings.from_dict({"format": "auto", "colour": "red"})
     with pytest.raises(ValueError, match="unknown reader setting"):
         ReaderSettings().replace(colour="red")
-    with pytest.raises(ValueError, match="unknown preset 'ctb'; available: hanlp, pku"):
-        ReaderSettings.preset("ctb")
+    with pytest.raises(ValueError, match="unknown preset 'penn'; available: hanlp, pku"):
+        ReaderSettings.preset("penn")
 
 
 def test_pick_takes_the_fields_by_name():
@@ -54,7 +54,10 @@ def test_pick_takes_the_fields_by_name():
 
 @pytest.mark.parametrize("config,preset", [
     ("hanlp", "hanlp"), ("pku1998", "pku"), ("pku_fine", "pku_fine"), ("ictclas", "ictclas"),
-    ("jieba", "jieba"), ("pkuseg", "pkuseg"), ("thulac", "thulac")])
+    ("jieba", "jieba"), ("pkuseg", "pkuseg"), ("thulac", "thulac"),
+    ("ctb", "ctb"), ("corenlp", "corenlp"), ("corenlp_hash", "corenlp_hash"), ("jiagu", "jiagu"),
+    ("ltp", "ltp"), ("lac", "lac"), ("ud", "ud"), ("conllu", "conllu"), ("hanlp2", "hanlp2"),
+    ("ltp_json", "ltp_json")])
 def test_each_shipped_config_is_its_preset_written_out(config, preset):
     tokenizer = dict(load_config(CONFIGS / f"{config}.cfg")["nlp"]["tokenizer"])
     assert tokenizer.pop("@tokenizers") == "spacy_pretagged.PretaggedTokenizer.v1"

@@ -56,7 +56,7 @@ def test_bad_input_never_crashes_otherwise_and_never_makes_empty_tokens(text):
 @pytest.mark.parametrize("cfg,message", [
     ({"format": "glued"}, "format must be one of"),
     ({"on_error": "skip"}, "on_error must be one of"),
-    ({"tagset": "ctb"}, "unknown tagset"),
+    ({"tagset": "penn"}, "unknown tagset"),
     ({"separator": ""}, "separator must be"),
 ])
 def test_bad_config_fails_at_load_time(cfg, message):

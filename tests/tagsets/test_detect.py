@@ -128,3 +128,47 @@ def test_files_and_errors(tmp_path):
 def test_an_empty_sample_accepts_nothing():
     result = detect.detect_text("")
     assert result.best.items == 0 and result.best.share == 0.0
+
+
+# Today's producers (issue 17). Written by hand in the shape each producer's documented
+# snippet writes (docs/tagsets-today.md): spaCy zh_core_web `" ".join(f"{t.text}/{t.tag_}")`,
+# CoreNLP `word_TAG` and the Stanford tagger's Chinese `word#TAG`, LAC, Stanza UPOS, LTP.
+TODAY = {
+    "ctb": "他/PN 说/VV 的/DEC 话/NN 是/VC 对/VA 的/SP 。/PU\n我/PN 把/BA 书/NN 放/VV 在/P "
+           "桌子/NN 上/LC 了/AS 。/PU\n",
+    "corenlp": "他_PN 说_VV 的_DEC 话_NN 是_VC 对_VA 的_SP 。_PU\n",
+    "corenlp_hash": "他#PN 说#VV 的#DEC 话#NN 是#VC 对#VA 的#SP 。#PU\n",
+    "lac": "百度/ORG 是/v 一家/m 高科技/n 公司/n ，/w 2019年/TIME 张三/PER 在/p 北京/LOC 工作/v\n",
+    "ud": "他/PRON 说/VERB 的/PART 话/NOUN 是/AUX 对/ADJ 的/PART 。/PUNCT\n",
+}
+
+
+@pytest.mark.parametrize("preset", sorted(TODAY))
+def test_todays_producers_are_told_apart(preset):
+    result = detect.detect_text(TODAY[preset])
+    assert result.best.preset == preset and result.best.share == 1.0, result.coverage
+    # the other upper-case sets accept (nearly) nothing of it
+    others = {"ctb", "ud", "lac"} - {PRESETS[preset].tagset}
+    assert max(result.coverage[t] for t in others) < 0.5
+
+
+def test_ltp_output_reads_with_the_863_settings():
+    """LTP's 863 tags (nd nh ni nl wp) are in no PKU-family table; jiagu and ltp are the same
+    settings, and the tie goes by name."""
+    text = "李明/nh 在/p 北京/ns 大学/n 里/nd 工作/v 。/wp 城郊/nl 的/u 保险公司/ni 近日/nt 成立/v\n"
+    result = detect.detect_text(text)
+    assert result.best.preset == "jiagu" and result.best.share == 1.0
+    assert result.best.settings == PRESETS["ltp"]
+    assert result.fits[1].preset == "ltp" and result.fits[1].share == 1.0
+    assert max(s for t, s in result.coverage.items() if t != "863") < 0.95
+
+
+@pytest.mark.slow  # loads jiagu's model (a few seconds)
+def test_jiagu_output_is_863(raw_lines):
+    jiagu = pytest.importorskip("jiagu")
+    text = "\n".join(" ".join(f"{w}/{t}" for w, t in zip(words, jiagu.pos(words)))
+                     for words in map(jiagu.seg, raw_lines))
+    result = detect.detect_text(text)
+    assert result.best.settings.tagset == "863" and result.best.share == 1.0
+    # read as ICTCLAS (its table before the 863 one) jiagu's nd nh vu … are unknown
+    assert result.coverage["ictclas"] < 0.99
