@@ -23,6 +23,7 @@ from typing import (
 import typer
 from wasabi import msg
 
+from .. import tagsets
 from ..cli_process import OneLineErrors, fail
 from ..formats import PRESETS, SPACE_TAG, PretaggedFormatError, Problem, ReaderSettings, Reading
 
@@ -58,10 +59,11 @@ _READER_OPTIONS = {
                                 "--tagset's, else hanlp); --format, --tagset, --separator "
                                 "and --item-separator change single settings"),
     "format": typer.Option(None, "--format", "-f",
-                           help="auto | concatenated (HanLP glued) | spaced (PKU, ICTCLAS, "
-                                "jieba, THULAC)"),
+                           help="auto | concatenated (HanLP 1.x glued) | spaced (PKU, "
+                                "ICTCLAS, jieba, THULAC, CTB, 863, LAC, UD word/tag) | conllu "
+                                "(CoNLL-U, CoNLL-X) | hanlp_json (HanLP 2.x Documents)"),
     "tagset": typer.Option(None, "--tagset", "-t",
-                           help="hanlp | ictclas | pku | pku_fine | jieba | thulac | pkuseg"),
+                           help=f"{' | '.join(tagsets.available())} (the tag table)"),
     "separator": typer.Option(None, "--separator", help="Between word and tag (THULAC: _)"),
     "item_separator": typer.Option(None, "--item-separator",
                                    help="Exact separator between spaced items, e.g. ' ' for "

@@ -105,10 +105,12 @@ class ReaderSettings:
     @classmethod
     def for_tagset(cls, tagset: Optional[str] = None, preset: Optional[str] = None,
                    **changes: Any) -> "ReaderSettings":
-        """The preset named `preset`, else the one of `tagset` (its producer), else hanlp's;
+        """The preset named `preset`, else the one of `tagset` (its producer: the preset of
+        that name, else the first that reads that table), else hanlp's;
         then `changes` whose value is not None. What a command line with `--preset` and
         optional single-field options means."""
-        name = preset or (tagset if tagset in PRESETS else None) or "hanlp"
+        name = preset or (tagset if tagset in PRESETS else None) \
+            or next((key for key, value in PRESETS.items() if value.tagset == tagset), "hanlp")
         given = {key: value for key, value in changes.items() if value is not None}
         if tagset is not None:
             given["tagset"] = tagset

@@ -74,6 +74,9 @@ def test_for_tagset_chooses_the_preset_then_applies_changes():
     assert ReaderSettings.for_tagset(None, "thulac", on_error="warn") == \
         PRESETS["thulac"].replace(on_error="warn")
     assert ReaderSettings.for_tagset("jieba", format="auto").format == "auto"
+    # a table no preset is named after: the first preset that reads it
+    assert ReaderSettings.for_tagset("863") == PRESETS["jiagu"]
+    assert ReaderSettings.for_tagset("gsd") == PRESETS["conllu"]
 
 
 def test_reader_takes_settings_or_single_changes(hanlp_tags):
