@@ -110,8 +110,8 @@ class PretaggedSentencizer(Sentencizer):
         if not self.overwrite:
             new = [value if was == 0 else was for value, was in zip(new, old)]
         if new != old:
-            doc.from_array([SENT_START],  # type: ignore[arg-type]
-                           numpy.array(new, dtype="uint64").reshape(-1, 1))
+            column = numpy.array(new, dtype="uint64").reshape(-1, 1)
+            doc.from_array([SENT_START], column)  # type: ignore[arg-type]
 
 
 @Language.factory(
