@@ -3,13 +3,17 @@ subprocess (time and peak RSS of the whole command), with the anchors run in the
 bench run on the same month: `spacy convert` of our CoNLL-U to a DocBin, and
 `conllu.parse_incr` over that CoNLL-U (parse only, no Doc).
 
-7. `convert --to conllu` and `--to spacy` of the month: words/s, peak RSS; ratios to the
-   anchors (spacy convert words/s, parse_incr words/s);
+7. `convert --to conllu | jsonl | spacy` of the month, `--doc-per line` (the default,
+   19,484 Docs) and `--doc-per article` (3,148): the whole command's wall time against
+   `spacy convert`'s (median of the rounds), peak RSS; `--to conllu` against parse_incr;
+7b. convert's cost per Doc: files of one-word lines (`a/n`), 10k and 30k lines, the
+   difference of their whole-command times over the 20k Docs between them;
 8. peak RSS of `--to conllu` on the month x3 (one 32 MB file) over the month x1;
-10. the CoNLL-U of 7 read back (`convert --preset conllu --to spacy`, issue 17): words/s
-   over `spacy convert` of the same file (both whole commands, target >= 5x), and its peak
-   RSS on that CoNLL-U x3 over x1 (streaming: flat in the file's size);
-9. the tokenizer on the seed x200 in one Doc vs. bare `Doc(vocab, words, spaces)`.
+9. the tokenizer on the seed x200 in one Doc vs. bare `Doc(vocab, words, spaces)`; 9b the
+   same on the month's lines, one text each;
+10. the CoNLL-U of 7 read back (`convert --preset conllu --to spacy`, issue 17): its wall
+   time against `spacy convert` of the same file (both whole commands, interleaved in the
+   rounds, target >= 5x), and its peak RSS on that CoNLL-U x3 over x1 (flat in the size).
 
 words/s: the summary's own figure (the words over the conversion, from the first file
 opened to the last byte written: what the command reports) and, beside it, the words over
@@ -23,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,9 +99,29 @@ def month_x3(month: Path, folder: Path) -> Path:
     return path
 
 
-def convert_cmd(source: Path, out: Path, to: str) -> List[str]:
+def convert_cmd(source: Path, out: Path, to: str, doc_per: str = "article") -> List[str]:
     return [sys.executable, "-m", "spacy_pretagged", "convert", str(source), str(out),
-            "--preset", "pku", "--doc-per", "article", "--to", to]
+            "--preset", "pku", "--doc-per", doc_per, "--to", to]
+
+
+#: The output formats measured, with the whole-command target against `spacy convert`
+#: (its wall time over ours, at least) and a peak-RSS target (MB) where there is one.
+FORMATS = (("conllu", 6.0, None), ("jsonl", 6.0, None), ("spacy", 5.0, 400))
+#: Both ways of cutting the month into Docs: `line` is the default (19,484 Docs of ~57
+#: words), `article` what the earlier tables measured (3,148 Docs of ~360).
+DOC_PER = ("line", "article")
+#: The one-word-lines files (`a/n` per line) whose difference gives convert's cost per Doc.
+ONE_WORD_LINES = (10_000, 30_000)
+
+
+def median(values: List[float]) -> float:
+    return statistics.median(values)
+
+
+def one_word_lines(folder: Path, lines: int) -> Path:
+    path = folder / f"one-word-{lines}.txt"
+    path.write_text("a/n\n" * lines, encoding="utf-8")
+    return path
 
 
 def conllu_cmd(source: Path, out: Path) -> List[str]:
@@ -107,7 +132,10 @@ def conllu_cmd(source: Path, out: Path) -> List[str]:
 
 def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
             tokenizer_ratio) -> List[Dict]:
-    """The rows, as dicts bench.py turns into `Row`s."""
+    """The rows, as dicts bench.py turns into `Row`s. Every command runs `rounds` times,
+    the rounds interleaving all trees, formats, `--doc-per` modes and the `spacy convert`
+    anchor, so that a loaded moment of the machine hits all of them; the ratios use the
+    median wall times."""
     month = corpora / "pku_peoples_daily_1998" / "199801.txt"
     tmp = Path(tempfile.mkdtemp(prefix="bench-convert-"))
     trees = {"now": None}
@@ -124,27 +152,33 @@ def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
             source = tmp / "first-2000-lines.txt"
             with month.open("rb") as f:
                 source.write_bytes(b"".join(line for _, line in zip(range(2000), f)))
-        rows: List[Dict] = []
-        results: Dict = {}
-        # Interleaved: each round runs every tree and format once.
-        for _ in range(rounds):
-            for name in trees:
-                for to, ext in (("conllu", "conllu"), ("spacy", "spacy")):
-                    r = run_measured(convert_cmd(source, tmp / f"{name}.{ext}", to), envs[name])
-                    key = (name, to)
-                    if key not in results or r["wall"] < results[key]["wall"]:
-                        results[key] = {**r, "rss_max": max(r["rss_mb"],
-                                                            results.get(key, r)["rss_mb"])}
-        anchors_in = tmp / "now.conllu"
+        small = [one_word_lines(tmp, n // (10 if quick else 1)) for n in ONE_WORD_LINES]
+        # The anchors' input: our CoNLL-U of the month (made once, off the clock).
+        anchors_in = tmp / "anchor.conllu"
+        run_measured(convert_cmd(source, anchors_in, "conllu"), envs["now"])
         spacy_out = tmp / "spacy-convert"
         spacy_out.mkdir()
-        anchor_spacy = best_of(max(1, rounds - 1), [sys.executable, "-m", "spacy", "convert",
-                                                    str(anchors_in), str(spacy_out),
-                                                    "--converter", "conllu"], envs["now"])
+        anchor_cmd = [sys.executable, "-m", "spacy", "convert", str(anchors_in), str(spacy_out),
+                      "--converter", "conllu"]
+        runs: Dict = {}
+
+        def run(key, cmd, env):
+            runs.setdefault(key, []).append(run_measured(cmd, env))
+
+        for _ in range(rounds):
+            run("anchor", anchor_cmd, envs["now"])
+            run("read_back", conllu_cmd(anchors_in, tmp / "read-back.spacy"), envs["now"])
+            for name in trees:
+                for doc_per in DOC_PER:
+                    for to, _, _ in FORMATS:
+                        run((name, doc_per, to), convert_cmd(
+                            source, tmp / f"{name}-{doc_per}.{to}", to, doc_per), envs[name])
+                for path in small:
+                    run((name, "one-word", path.name), convert_cmd(
+                        path, tmp / f"{name}-{path.name}.conllu", "conllu", "line"),
+                        envs[name])
         parse = best_of(rounds, [sys.executable, "-c", _PARSE_INCR, str(anchors_in)])
-        read_back = best_of(rounds, conllu_cmd(anchors_in, tmp / "read-back.spacy"),
-                            envs["now"])
-        conllu_x3 = tmp / "now-x3-in.conllu"
+        conllu_x3 = tmp / "anchor-x3.conllu"
         with conllu_x3.open("wb") as f:
             for _ in range(3):
                 f.write(anchors_in.read_bytes())
@@ -155,77 +189,90 @@ def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
         big = {name: best_of(1, convert_cmd(x3, tmp / f"{name}-x3.conllu", "conllu"),
                              envs[name]) for name in trees}
 
-        now = {to: results[("now", to)] for to in ("conllu", "spacy")}
-        words = {to: summary_words(now[to]["stdout"]) for to in now}
-        n = words["conllu"]["words"]
-        assert words["spacy"]["words"] == n == parsed_tokens, (words, parsed_tokens)
-        spacy_rate = n / anchor_spacy["wall"]
-        parse_rate = n / parse["wall"]
-        for to, target_rate, target_rss in (("conllu", 200_000, None), ("spacy", 120_000, 400)):
-            r = now[to]
-            reported = words[to]["reported_words_per_s"]
-            wall_rate = n / r["wall"]
-            note = (f"{n:,} words + {words[to]['whitespace']:,} whitespace tokens; the whole "
-                    f"command {r['wall']:.1f} s = {wall_rate:,.0f} words/s (the ratio: to "
-                    f"spacy convert, both whole commands); best of {rounds}")
-            rows.append({"figure": f"7 convert --to {to}", "input": source.name,
-                         "ours": f"{reported:,} words/s", "baseline":
-                         f"{spacy_rate:,.0f} words/s", "ratio": wall_rate / spacy_rate,
-                         "target": f">= {target_rate // 1000}k words/s",
-                         "met": reported >= target_rate,
-                         "note": note,
-                         "data": {"wall": r["wall"], "rss_mb": r["rss_max"],
-                                  "reported_words_per_s": reported, **words[to]}})
-            rows.append({"figure": f"7 convert --to {to} RSS", "input": source.name,
-                         "ours": f"{r['rss_max']:.0f} MB", "baseline": "-", "ratio": None,
-                         "target": f"<= {target_rss} MB" if target_rss else "-",
-                         "met": r["rss_max"] <= target_rss if target_rss else None,
-                         "note": "", "data": {"rss_mb": r["rss_max"]}})
-            rows.append({"figure": f"7 --to {to} vs parse_incr", "input": source.name,
-                         "ours": f"{wall_rate:,.0f} words/s", "baseline":
-                         f"{parse_rate:,.0f} words/s", "ratio": wall_rate / parse_rate,
-                         "target": "-", "met": None, "note": "", "data": {}})
-            if "before" in trees:
-                b = results[("before", to)]
-                rows.append({"figure": f"7 --to {to}: now / before", "input": source.name,
-                             "ours": f"{r['wall']:.2f} s, {r['rss_max']:.0f} MB",
-                             "baseline": f"{b['wall']:.2f} s, {b['rss_max']:.0f} MB",
-                             "ratio": b["wall"] / r["wall"], "target": "-", "met": None,
-                             "note": f"before: {before}", "data": {"before": b["wall"],
-                                                                   "now": r["wall"]}})
+        def wall(key) -> float:
+            return median([r["wall"] for r in runs[key]])
+
+        def rss(key) -> float:
+            return max(r["rss_mb"] for r in runs[key])
+
+        anchor_wall = wall("anchor")
+        rows: List[Dict] = []
+        n = None
+        for doc_per in DOC_PER:
+            for to, target, target_rss in FORMATS:
+                key = ("now", doc_per, to)
+                words = summary_words(runs[key][-1]["stdout"])
+                n = n or words["words"]
+                assert words["words"] == n == parsed_tokens, (words, n, parsed_tokens)
+                ours = wall(key)
+                ratio = anchor_wall / ours
+                walls = ", ".join(f"{r['wall']:.1f}" for r in runs[key])
+                rows.append({
+                    "figure": f"7 convert --to {to}, --doc-per {doc_per}",
+                    "input": source.name, "ours": f"{n / ours:,.0f} words/s",
+                    "baseline": f"spacy convert {n / anchor_wall:,.0f} words/s",
+                    "ratio": ratio, "target": f">= {target:g}x", "met": ratio >= target,
+                    "note": f"whole command, median of {walls} s; peak {rss(key):.0f} MB; "
+                            f"the summary's own rate {words['reported_words_per_s']:,} "
+                            "words/s (the conversion alone)",
+                    "data": {"walls": [r["wall"] for r in runs[key]], "median": ours,
+                             "rss_mb": rss(key), **words}})
+                if target_rss:
+                    rows.append({"figure": f"7 --to {to} RSS, --doc-per {doc_per}",
+                                 "input": source.name, "ours": f"{rss(key):.0f} MB",
+                                 "baseline": "-", "ratio": None,
+                                 "target": f"<= {target_rss} MB",
+                                 "met": rss(key) <= target_rss, "note": "",
+                                 "data": {"rss_mb": rss(key)}})
+                if "before" in trees:
+                    old = ("before", doc_per, to)
+                    rows.append({"figure": f"7 --to {to}, --doc-per {doc_per}: now / before",
+                                 "input": source.name,
+                                 "ours": f"{ours:.2f} s, {rss(key):.0f} MB",
+                                 "baseline": f"{wall(old):.2f} s, {rss(old):.0f} MB",
+                                 "ratio": wall(old) / ours, "target": "-", "met": None,
+                                 "note": f"before: {before}; medians",
+                                 "data": {"before": [r["wall"] for r in runs[old]],
+                                          "now": [r["wall"] for r in runs[key]]}})
+        conllu_wall = wall(("now", "article", "conllu"))
+        rows.append({"figure": "7 --to conllu vs parse_incr", "input": source.name,
+                     "ours": f"{n / conllu_wall:,.0f} words/s",
+                     "baseline": f"{n / parse['wall']:,.0f} words/s",
+                     "ratio": parse["wall"] / conllu_wall, "target": "-", "met": None,
+                     "note": "--doc-per article", "data": {}})
+        anchor_walls = ", ".join(f"{r['wall']:.1f}" for r in runs["anchor"])
         rows.append({"figure": "7 anchor: spacy convert", "input": "the CoNLL-U of 7",
-                     "ours": f"{spacy_rate:,.0f} words/s", "baseline": "-", "ratio": None,
-                     "target": "-", "met": None,
-                     "note": f"wall {anchor_spacy['wall']:.1f} s, peak "
-                             f"{anchor_spacy['rss_mb']:.0f} MB (CoNLL-U -> DocBin, "
-                             "--converter conllu)",
-                     "data": {"wall": anchor_spacy["wall"], "rss_mb": anchor_spacy["rss_mb"]}})
+                     "ours": f"{n / anchor_wall:,.0f} words/s", "baseline": "-",
+                     "ratio": None, "target": "-", "met": None,
+                     "note": f"median of {anchor_walls} s, peak {rss('anchor'):.0f} MB "
+                             "(CoNLL-U -> DocBin, --converter conllu)",
+                     "data": {"walls": [r["wall"] for r in runs["anchor"]],
+                              "rss_mb": rss("anchor")}})
         rows.append({"figure": "7 anchor: conllu.parse_incr", "input": "the CoNLL-U of 7",
-                     "ours": f"{parse_rate:,.0f} words/s", "baseline": "-", "ratio": None,
-                     "target": "-", "met": None,
+                     "ours": f"{n / parse['wall']:,.0f} words/s", "baseline": "-",
+                     "ratio": None, "target": "-", "met": None,
                      "note": f"wall {parse['wall']:.1f} s (parse only, no Doc)",
                      "data": {"wall": parse["wall"]}})
-        back_rate = n / read_back["wall"]
-        rows.append({"figure": "10 CoNLL-U -> spacy / spacy convert", "input":
-                     "the CoNLL-U of 7", "ours": f"{back_rate:,.0f} words/s",
-                     "baseline": f"{spacy_rate:,.0f} words/s", "ratio": back_rate / spacy_rate,
-                     "target": ">= 5x", "met": back_rate >= 5 * spacy_rate,
-                     "note": f"convert --preset conllu --doc-per article --to spacy, wall "
-                             f"{read_back['wall']:.1f} s, peak {read_back['rss_mb']:.0f} MB; "
-                             f"best of {rounds}",
-                     "data": {"wall": read_back["wall"], "rss_mb": read_back["rss_mb"],
-                              "spacy_convert_wall": anchor_spacy["wall"]}})
-        rows.append({"figure": "10 CoNLL-U -> spacy RSS, x3 vs x1", "input":
-                     "the CoNLL-U of 7, x3", "ours": f"{read_back_x3['rss_mb']:.0f} MB",
-                     "baseline": f"{read_back['rss_mb']:.0f} MB",
-                     "ratio": read_back_x3["rss_mb"] / read_back["rss_mb"],
-                     "target": "<= x1 + 50 MB",
-                     "met": read_back_x3["rss_mb"] <= read_back["rss_mb"] + 50,
-                     "note": f"wall {read_back_x3['wall']:.1f} s",
-                     "data": {"rss_mb": read_back_x3["rss_mb"]}})
-        one = now["conllu"]["rss_max"]
+        few, many = small
+        extra = int(many.stem.rsplit("-", 1)[1]) - int(few.stem.rsplit("-", 1)[1])
+        per_doc = {name: (wall((name, "one-word", many.name)) -
+                          wall((name, "one-word", few.name))) / extra for name in trees}
+        rows.append({"figure": "7b convert cost per Doc, one-word lines", "input":
+                     f"{few.name}, {many.name}", "ours": f"{per_doc['now'] * 1e3:.3f} ms",
+                     "baseline": (f"before {per_doc['before'] * 1e3:.3f} ms"
+                                  if "before" in per_doc else "-"),
+                     "ratio": (per_doc["before"] / per_doc["now"]
+                               if "before" in per_doc else None),
+                     "target": "<= 0.1 ms", "met": per_doc["now"] <= 1e-4,
+                     "note": f"(median wall of {many.name} - of {few.name}) / {extra:,} "
+                             "Docs: convert --to conllu --doc-per line, `a/n` per line",
+                     "data": {"per_doc_s": per_doc, "walls": {
+                         f"{name} {path.name}": [r["wall"] for r in runs[(name, "one-word",
+                                                                          path.name)]]
+                         for name in trees for path in small}}})
+        one = rss(("now", "article", "conllu"))
         for name, r in big.items():
-            base = results[(name, "conllu")]["rss_max"]
+            base = rss((name, "article", "conllu"))
             label = "" if name == "now" else f" ({name})"
             rows.append({"figure": f"8 --to conllu RSS, x3 vs x1{label}", "input": x3.name,
                          "ours": f"{r['rss_mb']:.0f} MB", "baseline": f"{base:.0f} MB",
@@ -241,7 +288,34 @@ def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
                      "baseline": f"{data['tokens'] / data['floor']:,.0f} tok/s",
                      "ratio": ratio, "target": "<= 2.5x", "met": ratio <= 2.5,
                      "note": f"one text of {data['copies']} copies of the seed, tokenized at "
-                             "once", "data": data})
+                             "once; median of the rounds", "data": data})
+        if "pd_ours" in data:
+            ratio = data["pd_ours"] / data["pd_floor"]
+            rows.append({"figure": "9b tokenizer / floor, line by line",
+                         "input": f"PD 199801, {data['pd_texts']:,} lines",
+                         "ours": f"{data['pd_tokens'] / data['pd_ours']:,.0f} tok/s",
+                         "baseline": f"{data['pd_tokens'] / data['pd_floor']:,.0f} tok/s",
+                         "ratio": ratio, "target": "-", "met": None,
+                         "note": "each line a text (the per-Doc costs); median of the rounds",
+                         "data": {}})
+        back_wall = wall("read_back")
+        rows.append({"figure": "10 CoNLL-U -> spacy / spacy convert", "input":
+                     "the CoNLL-U of 7", "ours": f"{n / back_wall:,.0f} words/s",
+                     "baseline": f"spacy convert {n / anchor_wall:,.0f} words/s",
+                     "ratio": anchor_wall / back_wall, "target": ">= 5x",
+                     "met": anchor_wall / back_wall >= 5,
+                     "note": f"convert --preset conllu --doc-per article --to spacy, median "
+                             f"wall {back_wall:.1f} s, peak {rss('read_back'):.0f} MB",
+                     "data": {"wall": back_wall, "rss_mb": rss("read_back"),
+                              "spacy_convert_wall": anchor_wall}})
+        rows.append({"figure": "10 CoNLL-U -> spacy RSS, x3 vs x1", "input":
+                     "the CoNLL-U of 7, x3", "ours": f"{read_back_x3['rss_mb']:.0f} MB",
+                     "baseline": f"{rss('read_back'):.0f} MB",
+                     "ratio": read_back_x3["rss_mb"] / rss("read_back"),
+                     "target": "<= x1 + 50 MB",
+                     "met": read_back_x3["rss_mb"] <= rss("read_back") + 50,
+                     "note": f"wall {read_back_x3['wall']:.1f} s",
+                     "data": {"rss_mb": read_back_x3["rss_mb"]}})
         return rows
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

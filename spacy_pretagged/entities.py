@@ -15,6 +15,7 @@ set by an earlier component: each such conflict is resolved as documented and re
 from __future__ import annotations
 
 import warnings
+from itertools import compress, repeat
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy
@@ -136,20 +137,20 @@ class PretaggedEntities(RuleComponent):
         return doc
 
     def _token_runs(self, doc: Doc) -> List[Tuple[int, int, int]]:
+        """(start, end, label hash) of each run of touching tokens with the same label. The
+        labels are one C-level `map` over the TAG column; Python steps only at labelled
+        tokens (a few per Doc), not a NumPy call per step, which cost more than the rest on
+        the short Docs of `--doc-per line`."""
         if not len(doc) or not self._by_hash:
             return []
-        tags = doc.to_array([TAG])
-        uniq, inverse = numpy.unique(tags, return_inverse=True)
-        labels = numpy.array([self._by_hash.get(t, 0) for t in uniq.tolist()],
-                             dtype="uint64")[inverse.reshape(-1)]
-        runs = []
-        # A run starts where the label changes; label 0 (none) makes no entity.
-        edges = numpy.flatnonzero(numpy.diff(labels)) + 1
-        starts = numpy.concatenate(([0], edges))
-        ends = numpy.concatenate((edges, [len(doc)]))
-        for start, end in zip(starts.tolist(), ends.tolist()):
-            if labels[start]:
-                runs.append((start, end, int(labels[start])))
+        labels = list(map(self._by_hash.get, doc.to_array(TAG).tolist(), repeat(0)))
+        runs: List[Tuple[int, int, int]] = []
+        for i in compress(range(len(labels)), labels):
+            label = labels[i]
+            if runs and runs[-1][1] == i and runs[-1][2] == label:
+                runs[-1] = (runs[-1][0], i + 1, label)
+            else:
+                runs.append((i, i + 1, label))
         return runs
 
     def _compound_entities(self, doc: Doc, problems: List[List]) -> List[Span]:

@@ -11,6 +11,7 @@ neither punctuation nor in `punct_chars`; tokens whose start is already set keep
 """
 from __future__ import annotations
 
+from itertools import compress
 from typing import Callable, Iterable, List, Optional
 
 import numpy
@@ -19,7 +20,7 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
-_NOT_START = numpy.uint64(2 ** 64 - 1)  # -1 in Doc arrays: not a sentence start
+_START, _NOT_START = 1, 2 ** 64 - 1  # 1 and -1 in Doc arrays: starts, does not
 
 
 class PretaggedSentencizer(Sentencizer):
@@ -38,8 +39,9 @@ class PretaggedSentencizer(Sentencizer):
         error_handler = self.get_error_handler()
         try:
             if len(doc):
-                cols = doc.to_array([ORTH, IS_PUNCT, SENT_START])
-                self._set(doc, self._starts(doc, cols), cols[:, 2])
+                orth, punct, old = doc.to_array([ORTH, IS_PUNCT, SENT_START]).T.tolist()
+                starts = self._start_list(orth, punct, self._punct_hashes(doc))
+                self._write(doc, starts, old)
             return doc
         except Exception as e:
             error_handler(self.name, self, [doc], e)
@@ -51,30 +53,44 @@ class PretaggedSentencizer(Sentencizer):
 
     def _starts(self, doc: Doc, cols: Optional[numpy.ndarray] = None) -> numpy.ndarray:
         """True where the sentencizer's loop starts a sentence (`cols`: ORTH and IS_PUNCT
-        first, if the caller has them)."""
-        n = len(doc)
-        starts = numpy.zeros(n, dtype=bool)
-        if not n:
-            return starts
+        first, if the caller has it)."""
+        if not len(doc):
+            return numpy.zeros(0, dtype=bool)
         if cols is None:
             cols = doc.to_array([ORTH, IS_PUNCT])
-        hashes = self._punct_hashes(doc)
-        orth = cols[:, 0]
-        at = numpy.minimum(numpy.searchsorted(hashes, orth), len(hashes) - 1)
-        in_chars = hashes[at] == orth if len(hashes) else numpy.zeros(n, dtype=bool)
-        no_start = numpy.flatnonzero(~(in_chars | (cols[:, 1] != 0)))  # may start one
-        after = numpy.searchsorted(no_start, numpy.flatnonzero(in_chars), side="right")
-        starts[no_start[after[after < len(no_start)]]] = True
+        orth, punct = cols[:, 0].tolist(), cols[:, 1].tolist()
+        return numpy.array(self._start_list(orth, punct, self._punct_hashes(doc)), dtype=bool)
+
+    @staticmethod
+    def _start_list(orth: List[int], punct: List[int], hashes: frozenset) -> List[bool]:
+        """The loop's starts, with Python work only at `punct_chars` tokens and the
+        punctuation right after them: which tokens are in `punct_chars` is one C-level
+        `map`, so a Doc's cost is mostly spaCy's `to_array`, not a NumPy call per step
+        (those dominate on the short Docs of `--doc-per line`)."""
+        n = len(orth)
+        starts = [False] * n
         starts[0] = True
+        if hashes.isdisjoint(orth):
+            return starts
+        marks = list(map(hashes.__contains__, orth))
+        j = 0  # tokens before j are decided
+        for i in compress(range(n), marks):
+            if i < j:
+                continue  # inside the run of punctuation after an earlier one
+            j = i + 1
+            while j < n and (marks[j] or punct[j]):
+                j += 1
+            if j < n:
+                starts[j] = True
         return starts
 
-    def _punct_hashes(self, doc: Doc) -> numpy.ndarray:
+    def _punct_hashes(self, doc: Doc) -> frozenset:
         """The hashes of `punct_chars` (hashes are the same in every vocab), kept until the
         characters change (from_disk, from_bytes, a user)."""
         chars = frozenset(self.punct_chars)
         if getattr(self, "_hashed", None) != chars:
             strings = doc.vocab.strings
-            self._hashes = numpy.array(sorted({strings[c] for c in chars}), dtype="uint64")
+            self._hashes = frozenset(strings[c] for c in chars)
             self._hashed = chars
         return self._hashes
 
@@ -82,12 +98,20 @@ class PretaggedSentencizer(Sentencizer):
              old: Optional[numpy.ndarray] = None) -> None:
         if not len(doc):
             return
-        new = numpy.where(starts, numpy.uint64(1), _NOT_START)
+        if old is None:
+            old = doc.to_array(SENT_START)
+        self._write(doc, starts.tolist(), old.tolist())
+
+    def _write(self, doc: Doc, starts: List[bool], old: List[int]) -> None:
+        """SENT_START from `starts` (1 starts, -1 does not), keeping the starts already set
+        unless `overwrite`; one `from_array`, none when nothing changes (a one-word Doc
+        whose start the tokenizer set)."""
+        new = [_START if start else _NOT_START for start in starts]
         if not self.overwrite:
-            if old is None:
-                old = doc.to_array(SENT_START)
-            new = numpy.where(old == 0, new, old)
-        doc.from_array([SENT_START], new.reshape(-1, 1))  # type: ignore[arg-type]
+            new = [value if was == 0 else was for value, was in zip(new, old)]
+        if new != old:
+            column = numpy.array(new, dtype="uint64").reshape(-1, 1)
+            doc.from_array([SENT_START], column)  # type: ignore[arg-type]
 
 
 @Language.factory(

@@ -12,12 +12,14 @@ from typing import Callable, Dict, List, NamedTuple, Optional
 
 import numpy
 from spacy.attrs import IS_SPACE, POS, SENT_START, TAG
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from ..doc_keys import POS_IDS
 from ..formats import SPACE_TAG
 
 _SPACE_POS = POS_IDS["SPACE"]
+_SPACE_TAG_ID = get_string_id(SPACE_TAG)  # a hash, the same in every vocab
 
 
 class Counts(NamedTuple):
@@ -53,12 +55,15 @@ class Tally:
             return
         if space is None:
             space = whitespace_mask(doc)
-        spaces = int(space.sum())
+        spaces = int(numpy.count_nonzero(space))
         self.whitespace += spaces
         self.words += n - spaces
         if spaces < n:
             if starts is None:
                 starts = sentence_starts(doc)
+            if not spaces:  # the common case: every sentence has its words
+                self.sentences += len(starts)
+                return
             words = numpy.add.reduceat((~space).astype(numpy.int32), starts)
             self.sentences += int(numpy.count_nonzero(words))
 
@@ -73,9 +78,8 @@ def whitespace_mask(doc: Doc, columns: Optional[numpy.ndarray] = None) -> numpy.
     if the caller has it."""
     if columns is None:
         columns = doc.to_array([IS_SPACE, POS, TAG])
-    sp = doc.vocab.strings.add(SPACE_TAG)
     return ((columns[:, 0] != 0) | (columns[:, 1] == _SPACE_POS)
-            | (columns[:, 2] == sp))
+            | (columns[:, 2] == _SPACE_TAG_ID))
 
 
 def sentence_starts(doc: Doc, column: Optional[numpy.ndarray] = None) -> List[int]:
@@ -89,7 +93,10 @@ def sentence_starts(doc: Doc, column: Optional[numpy.ndarray] = None) -> List[in
         return [sent.start for sent in doc.sents]
     if column is None:
         column = doc.to_array(SENT_START)
-    return [0] + (numpy.flatnonzero(column[1:] == 1) + 1).tolist()
+    starts = numpy.flatnonzero(column == 1).tolist()
+    if not starts or starts[0]:
+        starts.insert(0, 0)
+    return starts
 
 
 class StringCache(Dict[int, str]):

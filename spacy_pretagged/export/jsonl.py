@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from operator import add
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, MORPH, ORTH, POS, SPACY, TAG
@@ -70,17 +70,21 @@ class JsonLines:
 
     def _tokens(self, doc: Doc, cols: numpy.ndarray, texts: List[str]) -> List[str]:
         n = len(doc)
-        include = [attr for attr in _ANNOTATIONS if doc.has_annotation(attr)]
+        include = tuple(attr for attr in _ANNOTATIONS if doc.has_annotation(attr))
         starts = cols[:, 2].tolist()
         ends = list(map(add, starts, map(len, texts)))
         fields = self._fields
         assert fields is not None
-        fields.include = include
-        if include:
-            keys = list(zip(*(cols[:, _COLUMN[attr]].tolist() for attr in include)))
-            suffixes = list(map(fields.__getitem__, keys))
+        grouped = fields.grouped(include)
+        if grouped.include:  # tag, pos, morph: few distinct combinations
+            keys = zip(*(cols[:, _COLUMN[attr]].tolist() for attr in grouped.include))
+            suffixes = list(map(grouped.__getitem__, keys))
         else:
             suffixes = [""] * n
+        for attr in _SINGLE:  # lemma, dep: each string's field made once, then joined
+            if attr in include:
+                single = fields.single[attr].__getitem__
+                suffixes = list(map(add, suffixes, map(single, cols[:, _COLUMN[attr]].tolist())))
         if "DEP" not in include:
             return [f'{{"id": {i}, "start": {s}, "end": {e}{x}}}'
                     for i, s, e, x in zip(range(n), starts, ends, suffixes)]
@@ -89,27 +93,52 @@ class JsonLines:
                 for i, s, e, x, h in zip(range(n), starts, ends, suffixes, heads)]
 
 
+#: `to_json`'s order of the token fields: the first three are made per distinct
+#: combination (a few hundred per corpus), lemma and dep per distinct string: a key of all
+#: five would be new for nearly every new word.
+_GROUPED = ("TAG", "POS", "MORPH")
+_SINGLE = ("LEMMA", "DEP")
 
-class _Fields(Dict[Tuple[int, ...], str]):
-    """(hashes of the annotations a Doc has) → their JSON fields: `, "tag": …, "pos": …,
-    "morph": …, "lemma": …, "dep": …` in `to_json`'s order (head follows dep), made on
-    first use from the JSON of each string, itself made once per string. `include` (the
-    annotations of the Doc being written) is set by `JsonLines` before each Doc."""
+
+class _Fields:
+    """The JSON fields of the token annotations, each string's JSON made once per output:
+    `grouped(include)` gives (hashes of the tag, POS and features a Doc has) → `, "tag":
+    …, "pos": …, "morph": …` (one cache per combination of annotations present, so keys of
+    different Docs never mix), `single[attr]` a lemma's or dep's hash → `, "lemma": …`."""
 
     def __init__(self, vocab: Any):
-        super().__init__()
         strings = vocab.strings.__getitem__
-        self.include: List[str] = []
-        self.json = {attr: StringCache(strings, _dumps) for attr in _ANNOTATIONS}
+        self.json = {attr: StringCache(strings, _dumps) for attr in _GROUPED}
         self.json["MORPH"] = StringCache(lambda key: str(MorphAnalysis.from_id(vocab, key)),
                                          _dumps)
+        self.single = {attr: StringCache(strings, _field(attr)) for attr in _SINGLE}
+        self._grouped: Dict[Tuple[str, ...], _Grouped] = {}
+
+    def grouped(self, include: Tuple[str, ...]) -> "_Grouped":
+        table = self._grouped.get(include)
+        if table is None:
+            names = tuple(attr for attr in _GROUPED if attr in include)
+            table = self._grouped[include] = _Grouped(names, self.json)
+        return table
+
+
+class _Grouped(Dict[Tuple[int, ...], str]):
+    """(hashes of `include`, in `_GROUPED`'s order) → their JSON fields, made on first use."""
+
+    def __init__(self, include: Tuple[str, ...], json_of: Dict[str, StringCache]):
+        super().__init__()
+        self.include = include
+        self.json_of = json_of
 
     def __missing__(self, key: Tuple[int, ...]) -> str:
-        values = dict(zip(self.include, key))
-        value = self[key] = "".join(
-            f', "{attr.lower()}": {self.json[attr][values[attr]]}'
-            for attr in ("TAG", "POS", "MORPH", "LEMMA", "DEP") if attr in values)
+        value = self[key] = "".join(f', "{attr.lower()}": {self.json_of[attr][h]}'
+                                    for attr, h in zip(self.include, key))
         return value
+
+
+def _field(attr: str) -> Callable[[str], str]:
+    prefix = f', "{attr.lower()}": '
+    return lambda text: prefix + _dumps(text)
 
 
 #: Each annotation's column in the array `JsonLines` reads.
