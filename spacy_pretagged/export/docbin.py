@@ -18,8 +18,9 @@ Token object per token to collect the strings. This writer produces the same byt
   length, known at the end, and the table streams from the temporary file) through one
   `zlib.compressobj`, whose output is the same as `zlib.compress` of the whole.
 
-What stays in memory is per Doc and small: the whitespace flags (1 byte a token), lengths,
-cats, flags, span groups and user data (paragraph ids), and the string set.
+Span groups and user data (paragraph ids; a CoNLL-U file's MISC and comments) are spooled
+the same way. What stays in memory is small: the whitespace flags (1 byte a token), one
+length, cats and flags dict a Doc, and the string set.
 """
 from __future__ import annotations
 
@@ -70,16 +71,17 @@ class DocBinWriter:
         self.attrs: List[Union[int, str]] = [ORTH]
         self.attrs += [a for a in sorted(ints) if a not in (ORTH, SPACY)]
         self.store_user_data = store_user_data
-        self._spool: IO[bytes] = tempfile.TemporaryFile(
-            dir=None if spool_dir is None else str(spool_dir))
-        self._packer = zlib.compressobj(_SPOOL_LEVEL)
-        self._table_bytes = 0
+        # The token table, and the lists DocBin keeps one bytes object a Doc in (each item
+        # as msgpack packs it): spooled, so memory stays flat however many Docs come. A
+        # Doc read from CoNLL-U carries its MISC and comment lines in user data, as much
+        # again as its tokens.
+        self._spool = _Spool(spool_dir)
+        self._span_groups = _Spool(spool_dir)
+        self._user_data = _Spool(spool_dir)
         self._spaces = bytearray()
         self._lengths: List[int] = []
         self.cats: List[dict] = []
         self.flags: List[dict] = []
-        self.span_groups: List[bytes] = []
-        self.user_data: List[bytes] = []
         self.strings: Set[str] = set()
         self._seen: Set[int] = set()  # hashes whose string is in `strings`
         self._seen_morph: Set[int] = set()
@@ -100,9 +102,7 @@ class DocBinWriter:
         table = doc.to_array(self.attrs)
         if table.ndim == 1:
             table = table.reshape((-1, 1))
-        data = numpy.ascontiguousarray(table).tobytes("C")
-        self._table_bytes += len(data)
-        self._spool.write(self._packer.compress(data))
+        self._spool.write(numpy.ascontiguousarray(table).tobytes("C"))
         self._spaces += numpy.asarray(doc.to_array(SPACY), dtype=bool).tobytes()
         self._lengths.append(len(table))
         self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
@@ -110,8 +110,8 @@ class DocBinWriter:
             self._add_strings(doc, table)
         self.cats.append(doc.cats)
         if self.store_user_data:
-            self.user_data.append(self._pack(doc.user_data))
-        self.span_groups.append(self._span_groups(doc))
+            self._user_data.write(self._pack(self._pack(doc.user_data)))
+        self._span_groups.write(self._pack(self._packed_spans(doc)))
         strings = doc.vocab.strings
         for group in doc.spans.values():
             for span in group:
@@ -139,7 +139,7 @@ class DocBinWriter:
             self.strings.update(str(MorphAnalysis.from_id(vocab, key)) for key in morphs)
             self._seen_morph |= morphs
 
-    def _span_groups(self, doc: Doc) -> bytes:
+    def _packed_spans(self, doc: Doc) -> bytes:
         """`doc.spans.to_bytes()`, the same bytes, packed by our one packer: srsly makes a
         packer for every call (and asks catalogue for its extensions, ~0.1 ms), and spaCy's
         `SpanGroups.to_bytes` makes one for the Doc and one for each group — 0.5 ms a Doc,
@@ -166,7 +166,8 @@ class DocBinWriter:
         self.close()
 
     def close(self) -> None:
-        self._spool.close()
+        for spool in (self._spool, self._span_groups, self._user_data):
+            spool.close()
 
     def _message(self) -> Iterator[bytes]:
         """msgpack of DocBin.to_bytes' dict, key by key, the token table streamed."""
@@ -181,8 +182,8 @@ class DocBinWriter:
             elif key == "attrs":
                 yield pack(self.attrs)
             elif key == "tokens":
-                yield _bin_header(self._table_bytes)
-                yield from self._table()
+                yield _bin_header(self._spool.size)
+                yield from self._spool.read()
             elif key == "spaces":
                 yield _bin_header(len(self._spaces))
                 yield bytes(self._spaces)
@@ -190,23 +191,55 @@ class DocBinWriter:
                 yield pack(numpy.asarray(self._lengths, dtype="int32").tobytes("C"))
             elif key == "strings":
                 yield pack(sorted(self.strings))
+            elif key in ("span_groups", "user_data"):
+                spool = self._span_groups if key == "span_groups" else self._user_data
+                yield _array_header(spool.items)
+                yield from spool.read()
             else:
                 yield pack(getattr(self, key))
 
-    def _table(self) -> Iterator[bytes]:
-        """The token table back from the spool, at most `_BLOCK` bytes at a time (a block
-        of the spool expands about 12-fold)."""
-        self._spool.write(self._packer.flush())
-        self._spool.seek(0)
+
+class _Spool:
+    """Bytes written to an anonymous temporary file, zlib-compressed at level 1 as they
+    come, and read back once, in blocks of at most `_BLOCK` bytes (a block of the spool
+    expands about 12-fold)."""
+
+    def __init__(self, spool_dir: Optional[PathLike]):
+        self._file: IO[bytes] = tempfile.TemporaryFile(
+            dir=None if spool_dir is None else str(spool_dir))
+        self._packer = zlib.compressobj(_SPOOL_LEVEL)
+        self.size = 0  # bytes written, before compression
+        self.items = 0  # pieces written
+
+    def write(self, data: bytes) -> None:
+        self._file.write(self._packer.compress(data))
+        self.size += len(data)
+        self.items += 1
+
+    def read(self) -> Iterator[bytes]:
+        self._file.write(self._packer.flush())
+        self._file.seek(0)
         unpack = zlib.decompressobj()
         while True:
-            block = self._spool.read(_BLOCK >> 4)
+            block = self._file.read(_BLOCK >> 4)
             if not block:
                 break
             yield unpack.decompress(block, _BLOCK)
             while unpack.unconsumed_tail:
                 yield unpack.decompress(unpack.unconsumed_tail, _BLOCK)
         yield unpack.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _array_header(n: int) -> bytes:
+    """msgpack's header of an array of n items (the smallest that fits)."""
+    if n < 16:
+        return bytes([0x90 | n])
+    if n < 1 << 16:
+        return struct.pack(">BH", 0xDC, n)
+    return struct.pack(">BI", 0xDD, n)
 
 
 def _bin_header(n: int) -> bytes:

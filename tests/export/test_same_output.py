@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import srsly
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc, DocBin, Span
@@ -222,3 +223,18 @@ def test_peoples_daily_month(tmp_path):
     writer.write(tmp_path / "pd.spacy")
     assert (tmp_path / "pd.spacy").read_bytes() == \
         DocBin(store_user_data=True, docs=docs).to_bytes()
+
+
+@pytest.mark.parametrize("n", [0, 1, 15, 16, 65535, 65536, 70000])
+def test_spooled_lists_are_the_arrays_msgpack_packs(n, tmp_path):
+    """User data and span groups are spooled a Doc at a time (memory flat in the corpus);
+    what comes back is msgpack's array of them, whatever header its size takes."""
+    from spacy_pretagged.export.docbin import _array_header, _Spool
+
+    items = [bytes([k % 251]) * (k % 7) for k in range(n)]
+    spool = _Spool(tmp_path)
+    pack = srsly.msgpack.Packer(use_bin_type=True).pack
+    for item in items:
+        spool.write(pack(item))
+    assert _array_header(spool.items) + b"".join(spool.read()) == srsly.msgpack_dumps(items)
+    spool.close()
