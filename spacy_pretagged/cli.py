@@ -33,7 +33,7 @@ import typer
 from wasabi import msg
 
 from . import stop_signals
-from .cli_process import OneLineErrors, fail, pipe_workers
+from .cli_process import OneLineErrors, fail, pipe_workers, show_logs
 from .formats import PRESETS, SPACE_TAG, PretaggedFormatError, Problem, ReaderSettings, Reading
 from .formats.stream import count_whitespace
 
@@ -248,6 +248,9 @@ def convert(
         False, "--misc-upos-source", help="--to conllu: write what decided each UPOS into "
         "MISC as UposSource=table:<tag> | rule:<tagset:word:tag:prev:next> | override:<tag> "
         "| unknown:<tag>"),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="Also show what workers log: a -n worker's traceback, "
+        "Dask's logs (a task's traceback, a worker restarted)"),
 ) -> None:
     """Convert pre-tagged files into .spacy (DocBin), CoNLL-U, JSONL or pre-tagged text.
 
@@ -257,6 +260,7 @@ def convert(
     from .export import WRITERS
     from .pipeline import Conversion
 
+    show_logs(verbose)
     if to not in WRITERS:
         fail(f"--to must be one of {', '.join(WRITERS)}, not {to!r}")
     if engine not in ("local", "dask"):
@@ -278,7 +282,7 @@ def convert(
     _refuse_overlap(output, inputs, corpora)
     if engine == "dask":
         _convert_on_dask(inputs, output, job, chunk_bytes=chunk_bytes, scheduler=scheduler,
-                         n_workers=2 if n_process is None else n_process)
+                         n_workers=2 if n_process is None else n_process, worker_logs=verbose)
     elif (n_process or 1) > 1 and to != "spacy":
         _convert_in_pool(inputs, corpora, output, job, n_workers=n_process or 1)
     else:
@@ -367,7 +371,7 @@ def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
 
 def _convert_on_dask(inputs: List[Path], output: Path, job: Any, *,
                      chunk_bytes: Optional[str], n_workers: int,
-                     scheduler: Optional[str]) -> None:
+                     scheduler: Optional[str], worker_logs: bool = False) -> None:
     """`convert --engine dask`: progress bar, summary, one-line errors."""
     from tqdm import tqdm
 
@@ -394,7 +398,7 @@ def _convert_on_dask(inputs: List[Path], output: Path, job: Any, *,
     try:
         manifest = distributed.convert(inputs, output, job, chunk_bytes=size,
                                        n_workers=n_workers, scheduler=scheduler,
-                                       progress=progress)
+                                       progress=progress, worker_logs=worker_logs)
     except distributed.DistributedError as e:
         fail(str(e))
     finally:

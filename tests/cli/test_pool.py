@@ -127,11 +127,19 @@ def test_a_signal_while_the_pool_starts_ends_every_worker(data, tmp_path, monkey
     real = multiprocessing.get_context("fork")
 
     class SignalledWhileStarting:
-        def Pool(self, *args, **kwargs):
-            started = real.Pool(*args, **kwargs)
-            os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(0.2)  # Python code runs: a handler that could act here would
-            return started
+        Pipe = staticmethod(real.Pipe)
+
+        def Process(self, *args, **kwargs):
+            process = real.Process(*args, **kwargs)
+            start = process.start
+
+            def start_then_signal():
+                start()
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.2)  # Python code runs: a handler that could act here would
+
+            process.start = start_then_signal
+            return process
 
     monkeypatch.setattr(pool.multiprocessing, "get_context",
                         lambda method: SignalledWhileStarting())
@@ -154,14 +162,16 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
     with its chunk: a worker busy for 60 s is gone within seconds."""
     script = tmp_path / "parent.py"
     script.write_text(
-        "import multiprocessing, os, time\n"
+        "import time\n"
+        "from pathlib import Path\n"
         "from spacy_pretagged.distributed import pool\n"
-        "p = multiprocessing.get_context('fork').Pool(2, initializer=pool._worker_signals,\n"
-        "                                             initargs=(os.getpid(),))\n"
-        "p.apply_async(time.sleep, (60,))\n"
-        "p.apply_async(time.sleep, (60,))\n"
+        "pool.convert_chunk = lambda chunk, job, folder: time.sleep(60)\n"
+        "workers = pool._Workers(None, Path('.'), 2)\n"
+        "workers.start()\n"
+        "for k in range(2):\n"
+        "    workers.give(pool.Chunk(k, 'x', 'x', 0, 0, 0, 0))\n"
         "time.sleep(1)  # both busy\n"
-        "print(*[w.pid for w in p._pool], flush=True)\n"
+        "print(*[w.process.pid for w in workers.started], flush=True)\n"
         "time.sleep(60)\n", encoding="utf-8")
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
                               text=True, start_new_session=True)
