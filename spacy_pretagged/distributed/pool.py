@@ -131,12 +131,15 @@ def _run(chunks: List[Chunk], job: Conversion, folder: Path, n_workers: int,
         workers.start()
         while len(results) < len(chunks):
             stop_signals.check()  # a stop whose exception was lost
-            while todo and first_error is None and workers.give(todo[-1]):
+            # After an error only the chunks before it (one may hold an earlier error).
+            while todo and (first_error is None or todo[-1].number < first_error) \
+                    and workers.give(todo[-1]):
                 todo.pop()
             for chunk, result, death in workers.wait(0.2):  # a signal is raised meanwhile
                 if death is not None:
                     deaths[chunk.number] = deaths.get(chunk.number, 0) + 1
-                    if deaths[chunk.number] <= RETRIES and first_error is None:
+                    if deaths[chunk.number] <= RETRIES and (first_error is None or
+                                                            chunk.number < first_error):
                         logger.warning(f"the worker process converting {_where(chunk)} "
                                        f"ended ({death}); converting it again on a fresh one")
                         todo.append(chunk)  # next, on a fresh worker
@@ -222,6 +225,9 @@ class _Workers:
         if not self.idle:
             return False
         worker = self.idle.pop()
+        if not worker.process.is_alive():  # it died while idle: no chunk was lost
+            worker.pipe.close()
+            worker = self._new()
         self.busy[worker.process.sentinel] = (worker, chunk)
         try:
             worker.pipe.send(chunk)

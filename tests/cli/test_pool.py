@@ -4,6 +4,7 @@ chunk (the Dask path's plan) and the parent joins the parts — the same bytes a
 first error in strict mode, nothing left behind."""
 import multiprocessing
 import os
+import random
 import re
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from spacy_pretagged.distributed import pool
 from spacy_pretagged.formats import ReaderSettings
 from spacy_pretagged.pipeline import Conversion
 from tests.cli.test_distributed import hanlp_text, pku_text
+from tests.cli.test_safety import COMMAND, PKU, big_pku, run_patched
 from tests.helpers import call, error_line, snapshot
 
 pytestmark = pytest.mark.slow  # worker processes and subprocesses
@@ -201,3 +203,187 @@ def _alive(pid):
     except ProcessLookupError:
         return False
     return True
+
+
+# --- a worker that dies ---------------------------------------------------------------------
+
+def _group(pgid):
+    """The live processes of process group `pgid` (Linux /proc): what a command started in
+    its own session leaves behind."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _shown(stderr):
+    """The lines a terminal shows of stderr: each line's text after the progress bar's last
+    `\\r`, blank ones dropped."""
+    return [part for line in stderr.split("\n")
+            if (part := line.rsplit("\r", 1)[-1].strip())]
+
+
+def run_and(argv, act, timeout=180):
+    """Run `argv` in its own session, `act(proc)` meanwhile (kill workers), and check that
+    it ends within `timeout` seconds and leaves no process of its group behind (the
+    workers end with it, within seconds); the CompletedProcess. Whatever is left of the
+    group is killed at the end."""
+    proc = subprocess.Popen([str(a) for a in argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        act(proc)
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"no exit in {timeout} s (hung)")
+        deadline = time.monotonic() + 10
+        while _group(proc.pid):
+            assert time.monotonic() < deadline, f"left running: {_group(proc.pid)}"
+            time.sleep(0.1)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate()
+    return subprocess.CompletedProcess(argv, proc.returncode, stdout.decode("utf-8"),
+                                       stderr.decode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """A PKU file that keeps 2 workers busy for seconds (8 chunks), and what `-n 2` makes
+    of it when nothing goes wrong."""
+    tmp = tmp_path_factory.mktemp("big")
+    big_pku(tmp / "big.txt", lines=6000)
+    out = run("convert", tmp / "big.txt", tmp / "want.conllu", "--to", "conllu", *PKU,
+              "-n", "2")
+    assert out.returncode == 0, out.stderr
+    return tmp
+
+
+def _workers(proc, n=1, timeout=120):
+    """The command's worker processes, once there are `n` of them."""
+    deadline = time.monotonic() + timeout
+    while len(found := _children_of(proc.pid)) < n:
+        assert proc.poll() is None, "finished before its workers were seen"
+        assert time.monotonic() < deadline, "no workers"
+        time.sleep(0.01)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_worker_killed_at_a_random_moment_costs_nothing(big, tmp_path, seed):
+    """SIGKILL (the out-of-memory killer, kill -9) to one of the two workers at a random
+    moment: noticed at once, its chunk converted again on a fresh worker, one warning line
+    naming the chunk and the signal, and the output is byte for byte what an undisturbed
+    run writes; nothing left behind."""
+    rng = random.Random(seed)
+    output = tmp_path / "out.conllu"
+    killed = []
+
+    def kill_one(proc):
+        workers = _workers(proc, 2)
+        time.sleep(rng.uniform(0.2, 3.0))
+        assert proc.poll() is None, "finished before the kill"
+        killed.append(rng.choice(workers))
+        os.kill(killed[0], signal.SIGKILL)
+
+    out = run_and([*COMMAND, "convert", big / "big.txt", output, "--to", "conllu", *PKU,
+                   "-n", "2"], kill_one)
+    assert out.returncode == 0, out.stderr
+    assert output.read_bytes() == (big / "want.conllu").read_bytes()
+    warnings = [line for line in _shown(out.stderr) if line.startswith("warning:")]
+    assert len(warnings) == 1, out.stderr
+    assert re.fullmatch(rf"warning: the worker process converting {re.escape(str(big))}/big\.txt "
+                        r"bytes \d+-\d+ ended \(SIGKILL: the out-of-memory killer, or kill -9\)"
+                        r"; converting it again on a fresh one", warnings[0])
+    assert "Traceback" not in out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.conllu"]
+    assert not _alive(killed[0])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_killed_again_and_again_end_the_command_with_one_line(big, tmp_path):
+    """Every worker killed as soon as it is seen (a chunk the out-of-memory killer takes on
+    any worker): no hang; the command ends with one error line naming a chunk and the
+    signal (after one warning line per chunk tried again), exit code 1, the earlier output
+    as it was, no temporaries, no process left."""
+    output = tmp_path / "out.conllu"
+    output.write_bytes(b"# earlier output\n")
+    before = snapshot(tmp_path)
+
+    def kill_all(proc):
+        _workers(proc, 1)
+        while proc.poll() is None:
+            for pid in _children_of(proc.pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.05)
+
+    out = run_and([*COMMAND, "convert", big / "big.txt", output, "--to", "conllu", *PKU,
+                   "-n", "2"], kill_all, timeout=60)
+    assert out.returncode == 1
+    *warnings, last = _shown(out.stderr)
+    assert all(w.startswith("warning: the worker process converting ") for w in warnings)
+    assert re.fullmatch(rf"error: {re.escape(str(big))}/big\.txt bytes \d+-\d+: the worker "
+                        r"process converting it ended on a fresh one too \(SIGKILL: the "
+                        r"out-of-memory killer, or kill -9\)", last), out.stderr
+    assert "Traceback" not in out.stderr
+    assert snapshot(tmp_path) == before
+
+
+DIES_ON_CHUNK_2 = """
+    import os
+    from spacy_pretagged.distributed import pool
+    real = pool.convert_chunk
+    def convert_chunk(chunk, job, folder):
+        if chunk.number == 2:
+            {how}
+        return real(chunk, job, folder)
+    pool.convert_chunk = convert_chunk
+"""
+
+
+def test_a_worker_that_exits_on_a_chunk_every_time_is_named_with_its_exit_code(big, tmp_path):
+    """`os._exit(3)` (a crash in C code, say) on the third chunk, on every worker given it:
+    tried twice, then one line with the chunk's byte range and the exit code."""
+    output = tmp_path / "out.conllu"
+    output.write_bytes(b"# earlier output\n")
+    before = snapshot(tmp_path)
+    out = run_patched(DIES_ON_CHUNK_2.format(how="os._exit(3)"), "convert", big / "big.txt",
+                      output, "--to", "conllu", *PKU, "-n", "2")
+    job = Conversion(ReaderSettings.for_tagset("pku", format="spaced"), to="conllu")
+    size = (big / "big.txt").stat().st_size
+    chunk = pool.plan([(str(big / "big.txt"), big / "big.txt")], job.corpus(big).reader,
+                      "utf-8", "line", pool.chunk_size(size, 2, 1 << 22))[2]
+    where = f"{big / 'big.txt'} bytes {chunk.start}-{chunk.end}"
+    assert _shown(out.stderr) == [
+        f"warning: the worker process converting {where} ended (exit code 3); converting "
+        "it again on a fresh one",
+        f"error: {where}: the worker process converting it ended on a fresh one too "
+        "(exit code 3)"]
+    assert out.returncode == 1
+    assert snapshot(tmp_path) == before
+
+
+def test_a_workers_traceback_is_shown_with_verbose_only(big, tmp_path):
+    patch = DIES_ON_CHUNK_2.format(how="raise RuntimeError('boom\\nsecond line')")
+    args = ["convert", big / "big.txt", tmp_path / "out.conllu", "--to", "conllu", *PKU,
+            "-n", "2"]
+    out = run_patched(patch, *args)
+    assert re.fullmatch(r"error: \S+ bytes \d+-\d+: RuntimeError: boom", error_line(out))
+    verbose = run_patched(patch, *args, "--verbose")
+    assert verbose.returncode == 1
+    assert "Traceback (most recent call last)" in verbose.stderr
+    assert "RuntimeError: boom\nsecond line" in verbose.stderr
+    assert _shown(verbose.stderr)[-1] == error_line(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
