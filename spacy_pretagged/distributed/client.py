@@ -52,6 +52,8 @@ LOCAL_CLUSTER: Dict[str, Any] = {"threads_per_worker": 1, "processes": True,
 
 #: How often a task is run again after the worker running it died (LocalCluster only).
 RETRIES = 1
+#: How long the cluster may have no worker at all before the run stops (seconds).
+NO_WORKER_SECONDS = 60
 #: A shard a worker was writing when it died (`worker.convert_chunk`'s temporary name).
 _HALF_WRITTEN = re.compile(r"\.part-\d{5,}\..*\.tmp")
 
@@ -93,7 +95,9 @@ def _error_message(chunk: Chunk, error: Dict[str, Any], first_line: Optional[int
 def _run(client: Any, chunks: List[Chunk], job: Conversion, output: Path,
          progress: Optional[Callable[[Dict[str, Any]], None]]) -> Dict[int, Dict[str, Any]]:
     """Results by chunk index. Stops at the first error in input order: later partitions
-    are cancelled, earlier ones finished (one of them may have an earlier error)."""
+    are cancelled, earlier ones finished (one of them may have an earlier error). Stops
+    too when the cluster has had no worker for `NO_WORKER_SECONDS` (all died, and their
+    nannies gave up restarting them: the tasks would wait for ever)."""
     import dask.bag as db
     from distributed import as_completed
 
@@ -103,22 +107,40 @@ def _run(client: Any, chunks: List[Chunk], job: Conversion, output: Path,
     index = {future.key: i for i, future in enumerate(futures)}
     results: Dict[int, Dict[str, Any]] = {}
     first_error: Optional[int] = None
+    waiting = as_completed(futures)
+    workerless_since: Optional[float] = None
     try:
-        for future in as_completed(futures):
-            i = index[future.key]
-            if first_error is not None and i > first_error:
+        while not waiting.is_empty():
+            done = waiting.next_batch(block=False)
+            if not done:
+                time.sleep(0.2)
+                if client.nthreads():
+                    workerless_since = None
+                elif workerless_since is None:
+                    workerless_since = time.monotonic()
+                elif time.monotonic() - workerless_since > NO_WORKER_SECONDS:
+                    chunk = chunks[min(set(range(len(chunks))) - set(results))]
+                    raise DistributedError(
+                        f"{chunk.source} bytes {chunk.start}-{chunk.end}: not converted, the "
+                        f"dask cluster has had no worker for {NO_WORKER_SECONDS} s (they died: "
+                        "the out-of-memory killer, a kill -9, a crash)")
                 continue
-            try:
-                result = future.result()[0]
-            except Exception as e:  # a bug or a lost worker: no traceback on the CLI
-                result = {"index": i, "error": {"kind": "exception",
-                                                "message": _exception_message(e)}}
-            results[i] = result
-            if result["error"] is not None and (first_error is None or i < first_error):
-                first_error = i
-                client.cancel([f for j, f in enumerate(futures) if j > i])
-            if progress is not None:
-                progress(result)
+            workerless_since = None
+            for future in sorted(done, key=lambda f: index[f.key]):
+                i = index[future.key]
+                if first_error is not None and i > first_error:
+                    continue
+                try:
+                    result = future.result()[0]
+                except Exception as e:  # a bug or a lost worker: no traceback on the CLI
+                    result = {"index": i, "error": {"kind": "exception",
+                                                    "message": _exception_message(e)}}
+                results[i] = result
+                if result["error"] is not None and (first_error is None or i < first_error):
+                    first_error = i
+                    client.cancel([f for j, f in enumerate(futures) if j > i])
+                if progress is not None:
+                    progress(result)
             if first_error is not None and all(j in results for j in range(first_error)):
                 break
     finally:

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,7 @@ from spacy_pretagged.cli_process import Interrupted, _signals_raise
 from spacy_pretagged.distributed import pool
 from spacy_pretagged.formats import ReaderSettings
 from spacy_pretagged.pipeline import Conversion
+from tests.cli.processes import HAS_PROC, alive, children_of, run_and, shown, wait_for_children
 from tests.cli.test_distributed import hanlp_text, pku_text
 from tests.cli.test_safety import COMMAND, PKU, big_pku, run_patched
 from tests.helpers import call, error_line, snapshot
@@ -99,27 +99,7 @@ def test_spacy_output_is_refused_by_the_pool_not_by_the_cli(data, tmp_path):
     assert out.returncode == 0, out.stderr  # .spacy: nlp.pipe with 2 processes, as before
 
 
-def _stat(pid):
-    """(state, parent pid) of a process from /proc (Linux), or None if it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return fields[0], int(fields[1])
-
-
-def _children_of(pid):
-    """The processes whose parent is `pid` (Linux /proc), known to multiprocessing or not."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        child = int(stat.parent.name)
-        state = _stat(child)  # None: ended meanwhile
-        if state is not None and state[1] == pid and state[0] != "Z":
-            found.append(child)
-    return found
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists() or
+@pytest.mark.skipif(not HAS_PROC or
                     "fork" not in multiprocessing.get_all_start_methods(),
                     reason="needs fork and /proc")
 def test_a_signal_while_the_pool_starts_ends_every_worker(data, tmp_path, monkeypatch):
@@ -147,14 +127,14 @@ def test_a_signal_while_the_pool_starts_ends_every_worker(data, tmp_path, monkey
                         lambda method: SignalledWhileStarting())
     job = Conversion(ReaderSettings.preset("pku", on_error="warn"), to="conllu")
     before = snapshot(tmp_path)
-    others = set(_children_of(os.getpid()))  # other tests' (a Dask cluster's, say)
+    others = set(children_of(os.getpid()))  # other tests' (a Dask cluster's, say)
     known = set(multiprocessing.active_children())
     with pytest.raises(Interrupted) as raised, _signals_raise():
         pool.convert([data / "pd.txt"], tmp_path / "x.conllu", job, n_workers=2,
                      chunk_bytes=1000)
     assert raised.value.signum == signal.SIGTERM
     assert set(multiprocessing.active_children()) - known == set()
-    assert set(_children_of(os.getpid())) - others == set()
+    assert set(children_of(os.getpid())) - others == set()
     assert snapshot(tmp_path) == before
 
 
@@ -183,7 +163,7 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
         parent.kill()
         parent.wait(10)
         deadline = time.monotonic() + 10
-        while any(_alive(pid) for pid in workers):
+        while any(alive(pid) for pid in workers):
             assert time.monotonic() < deadline, "workers outlived their parent"
             time.sleep(0.1)
     finally:
@@ -194,66 +174,7 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
         parent.stdout.close()
 
 
-def _alive(pid):
-    if Path("/proc/self/stat").exists():
-        state = _stat(pid)
-        return state is not None and state[0] != "Z"
-    try:
-        os.kill(pid, 0)  # no /proc: the signal 0 test
-    except ProcessLookupError:
-        return False
-    return True
-
-
 # --- a worker that dies ---------------------------------------------------------------------
-
-def _group(pgid):
-    """The live processes of process group `pgid` (Linux /proc): what a command started in
-    its own session leaves behind."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _shown(stderr):
-    """The lines a terminal shows of stderr: each line's text after the progress bar's last
-    `\\r`, blank ones dropped."""
-    return [part for line in stderr.split("\n")
-            if (part := line.rsplit("\r", 1)[-1].strip())]
-
-
-def run_and(argv, act, timeout=180):
-    """Run `argv` in its own session, `act(proc)` meanwhile (kill workers), and check that
-    it ends within `timeout` seconds and leaves no process of its group behind (the
-    workers end with it, within seconds); the CompletedProcess. Whatever is left of the
-    group is killed at the end."""
-    proc = subprocess.Popen([str(a) for a in argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        act(proc)
-        try:
-            stdout, stderr = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"no exit in {timeout} s (hung)")
-        deadline = time.monotonic() + 10
-        while _group(proc.pid):
-            assert time.monotonic() < deadline, f"left running: {_group(proc.pid)}"
-            time.sleep(0.1)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.communicate()
-    return subprocess.CompletedProcess(argv, proc.returncode, stdout.decode("utf-8"),
-                                       stderr.decode("utf-8"))
-
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
@@ -267,17 +188,7 @@ def big(tmp_path_factory):
     return tmp
 
 
-def _workers(proc, n=1, timeout=120):
-    """The command's worker processes, once there are `n` of them."""
-    deadline = time.monotonic() + timeout
-    while len(found := _children_of(proc.pid)) < n:
-        assert proc.poll() is None, "finished before its workers were seen"
-        assert time.monotonic() < deadline, "no workers"
-        time.sleep(0.01)
-    return found
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.skipif(not HAS_PROC, reason="needs /proc")
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_a_worker_killed_at_a_random_moment_costs_nothing(big, tmp_path, seed):
     """SIGKILL (the out-of-memory killer, kill -9) to one of the two workers at a random
@@ -289,7 +200,7 @@ def test_a_worker_killed_at_a_random_moment_costs_nothing(big, tmp_path, seed):
     killed = []
 
     def kill_one(proc):
-        workers = _workers(proc, 2)
+        workers = wait_for_children(proc, 2)
         time.sleep(rng.uniform(0.2, 3.0))
         assert proc.poll() is None, "finished before the kill"
         killed.append(rng.choice(workers))
@@ -299,17 +210,17 @@ def test_a_worker_killed_at_a_random_moment_costs_nothing(big, tmp_path, seed):
                    "-n", "2"], kill_one)
     assert out.returncode == 0, out.stderr
     assert output.read_bytes() == (big / "want.conllu").read_bytes()
-    warnings = [line for line in _shown(out.stderr) if line.startswith("warning:")]
+    warnings = [line for line in shown(out.stderr) if line.startswith("warning:")]
     assert len(warnings) == 1, out.stderr
     assert re.fullmatch(rf"warning: the worker process converting {re.escape(str(big))}/big\.txt "
                         r"bytes \d+-\d+ ended \(SIGKILL: the out-of-memory killer, or kill -9\)"
                         r"; converting it again on a fresh one", warnings[0])
     assert "Traceback" not in out.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.conllu"]
-    assert not _alive(killed[0])
+    assert not alive(killed[0])
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.skipif(not HAS_PROC, reason="needs /proc")
 def test_workers_killed_again_and_again_end_the_command_with_one_line(big, tmp_path):
     """Every worker killed as soon as it is seen (a chunk the out-of-memory killer takes on
     any worker): no hang; the command ends with one error line naming a chunk and the
@@ -320,9 +231,9 @@ def test_workers_killed_again_and_again_end_the_command_with_one_line(big, tmp_p
     before = snapshot(tmp_path)
 
     def kill_all(proc):
-        _workers(proc, 1)
+        wait_for_children(proc, 1)
         while proc.poll() is None:
-            for pid in _children_of(proc.pid):
+            for pid in children_of(proc.pid):
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
@@ -332,7 +243,7 @@ def test_workers_killed_again_and_again_end_the_command_with_one_line(big, tmp_p
     out = run_and([*COMMAND, "convert", big / "big.txt", output, "--to", "conllu", *PKU,
                    "-n", "2"], kill_all, timeout=60)
     assert out.returncode == 1
-    *warnings, last = _shown(out.stderr)
+    *warnings, last = shown(out.stderr)
     assert all(w.startswith("warning: the worker process converting ") for w in warnings)
     assert re.fullmatch(rf"error: {re.escape(str(big))}/big\.txt bytes \d+-\d+: the worker "
                         r"process converting it ended on a fresh one too \(SIGKILL: the "
@@ -366,7 +277,7 @@ def test_a_worker_that_exits_on_a_chunk_every_time_is_named_with_its_exit_code(b
     chunk = pool.plan([(str(big / "big.txt"), big / "big.txt")], job.corpus(big).reader,
                       "utf-8", "line", pool.chunk_size(size, 2, 1 << 22))[2]
     where = f"{big / 'big.txt'} bytes {chunk.start}-{chunk.end}"
-    assert _shown(out.stderr) == [
+    assert shown(out.stderr) == [
         f"warning: the worker process converting {where} ended (exit code 3); converting "
         "it again on a fresh one",
         f"error: {where}: the worker process converting it ended on a fresh one too "
@@ -385,5 +296,5 @@ def test_a_workers_traceback_is_shown_with_verbose_only(big, tmp_path):
     assert verbose.returncode == 1
     assert "Traceback (most recent call last)" in verbose.stderr
     assert "RuntimeError: boom\nsecond line" in verbose.stderr
-    assert _shown(verbose.stderr)[-1] == error_line(out)
+    assert shown(verbose.stderr)[-1] == error_line(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
