@@ -416,8 +416,8 @@ def test_an_unreadable_file_is_one_line(work, args):
     (["convert", "missing.txt", "o.spacy"], "Invalid value for 'inputs': path 'missing.txt' "
                                             "does not exist (see: {prog} convert --help)"),
     (["convert"], "Missing argument 'inputs' (see: {prog} convert --help)"),
-    (["convert", SEED, "o.spacy", "--bogus"], "No such option: --bogus (see: {prog} convert "
-                                              "--help)"),
+    (["convert", SEED, "o.spacy", "--zzz"], "No such option: --zzz (see: {prog} convert "
+                                            "--help)"),
     (["convert", SEED, "o.spacy", "--batch-size", "many"], "Invalid value for '--batch-size'"),
     (["show", CONFIGS / "hanlp.cfg", CONFIGS], "Invalid value for 'path'"),
     (["bogus"], "No such command 'bogus' (see: {prog} --help)"),
