@@ -226,9 +226,9 @@ def convert(
     on_error: str = typer.Option("warn", "--on-error",
                                  help="warn: report problems and go on; raise: stop at the first"),
     n_process: Optional[int] = typer.Option(
-        None, "--n-process", "-n", help="Processes (default 1): for conllu, jsonl and "
-        "pretagged output, worker processes that each read, convert and write a line-aligned "
-        "chunk of input, joined into OUTPUT in input order (the same bytes as one process); "
+        None, "--n-process", "-n", help="Processes (default 1): worker processes that each "
+        "read, convert and write a line-aligned chunk of input, joined into OUTPUT in input "
+        "order (the same bytes as one process; --shard-size: spaCy's nlp.pipe processes); "
         "with --engine dask and no --scheduler, workers of the LocalCluster (default 2)"),
     batch_size: int = typer.Option(256, "--batch-size"),
     shard_size: Optional[int] = typer.Option(
@@ -283,7 +283,7 @@ def convert(
     if engine == "dask":
         _convert_on_dask(inputs, output, job, chunk_bytes=chunk_bytes, scheduler=scheduler,
                          n_workers=2 if n_process is None else n_process, worker_logs=verbose)
-    elif (n_process or 1) > 1 and to != "spacy":
+    elif (n_process or 1) > 1 and not (to == "spacy" and shard_size):
         _convert_in_pool(inputs, corpora, output, job, n_workers=n_process or 1)
     else:
         _convert_here(corpora, output, job, n_process=1 if n_process is None else n_process,

@@ -10,9 +10,12 @@ The output is one file, the parts joined in input order, byte for byte what one 
 writes: JSONL parts are concatenated; pre-tagged parts too, with the line break the writer
 puts between two Docs where a part does not end with one; CoNLL-U parts are written with
 their own doc ids (`part-NNNNN-docK`, unique) which the join renumbers to the single run's
-`doc1, doc2, …` (only `# newdoc id` and `# sent_id` lines change). `.spacy` output is not
-joined here (merging DocBins means loading them): the CLI converts it in one process, or in
-shards with `--engine dask`.
+`doc1, doc2, …` (only `# newdoc id` and `# sent_id` lines change). `.spacy` parts are
+DocBins: each is read back (one at a time, as it is ready) and appended to the output's
+`DocBinWriter` (`add_docbin`), whose token table waits compressed in a temporary file, so
+the parent's memory holds one part, not the corpus; the file is what one process writes
+(the strings' union is sorted, everything else is concatenated in order). `--shard-size`
+output is not joined: the CLI writes it in one process.
 """
 from __future__ import annotations
 
@@ -25,11 +28,27 @@ import shutil
 import signal
 import threading
 import time
+import zlib
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import IO, Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import (
+    IO,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
+
+import srsly
 
 from .. import stop_signals
+from ..export.docbin import DocBinWriter
 from ..export.outputs import replacing_file, temporary_folder
 from ..pipeline import Conversion
 from .client import checked_first_lines
@@ -39,7 +58,7 @@ from .worker import convert_chunk
 logger = logging.getLogger(__name__)
 
 #: What the pool can join into one file.
-JOINED = ("conllu", "jsonl", "pretagged")
+JOINED = ("conllu", "jsonl", "pretagged", "spacy")
 #: The doc id a part's CoNLL-U carries (`worker.convert_chunk`), and what it becomes.
 _PART_ID = re.compile(r"^# (newdoc id|sent_id) = part-\d{5,}-doc(\d+)", re.M)
 
@@ -73,13 +92,13 @@ def convert(
         if files else []
     output = Path(output)
     with temporary_folder(output) as parts, replacing_file(output) as tmp, \
-            open(tmp, "w", encoding="utf-8", newline="") as out:
+            _joiner(chunks, Path(parts), job.to, tmp) as joiner:
         # Parts are joined as soon as they and all before them are done, while the workers
         # convert the later ones; a failed run drops the temporary output as a whole.
-        joiner = _Joiner(chunks, Path(parts), job.to, out)
         results = _run(chunks, job, Path(parts), n_workers, progress, joiner.ready)
         first_lines = checked_first_lines(chunks, results, job)
         joiner.ready(results)
+        joiner.finish()
     totals: Dict[str, Any] = {key: sum(results[c.number][key] for c in chunks)
                               for key in ("docs", "sentences", "words", "whitespace")}
     totals["problems"] = [
@@ -331,11 +350,25 @@ def _renumber(offset: int) -> Callable[["re.Match[str]"], str]:
     return doc_id
 
 
+@contextmanager
+def _joiner(chunks: List[Chunk], folder: Path, to: str, tmp: Path) -> Iterator["_Joiner"]:
+    """The joiner of `to` parts into the file `tmp`, closed when the block ends."""
+    if to == "spacy":
+        joiner: _Joiner = _DocBinJoiner(chunks, folder, tmp)
+        try:
+            yield joiner
+        finally:
+            joiner.close()
+        return
+    with open(tmp, "w", encoding="utf-8", newline="") as out:
+        yield _Joiner(chunks, folder, to, out)
+
+
 class _Joiner:
     """Writes the parts into the output in input order, each as soon as it and every part
     before it are done (then deletes it)."""
 
-    def __init__(self, chunks: List[Chunk], folder: Path, to: str, out: IO[str]):
+    def __init__(self, chunks: List[Chunk], folder: Path, to: str, out: Optional[IO[str]]):
         self.chunks, self.folder, self.to, self.out = chunks, folder, to, out
         self.next = 0  # the index of the next chunk to join
         self.offset = 0  # docs written before it
@@ -351,8 +384,15 @@ class _Joiner:
             self.offset += result["docs"]
             self.next += 1
 
+    def finish(self) -> None:
+        """Every part is joined: complete the output."""
+
+    def close(self) -> None:
+        """Let go of what the joiner holds (the run failed, or it is finished)."""
+
     def _join(self, chunk: Chunk) -> None:
         path = self.folder / (chunk.name + EXTENSIONS[self.to])
+        assert self.out is not None
         with path.open(encoding="utf-8", newline="") as part:
             if self.to == "jsonl":
                 shutil.copyfileobj(part, self.out, 1 << 20)
@@ -366,3 +406,25 @@ class _Joiner:
                     self.last = text[-1]
                 self.out.write(text)
         path.unlink()
+
+
+class _DocBinJoiner(_Joiner):
+    """`.spacy` parts appended to one `DocBinWriter` (the token tables spooled compressed
+    beside the output, one part in memory at a time), written at `finish`."""
+
+    def __init__(self, chunks: List[Chunk], folder: Path, tmp: Path):
+        super().__init__(chunks, folder, "spacy", None)
+        self.tmp = tmp
+        # What the worker's writer stores (`export.write_docbin`'s default: user data).
+        self.writer = DocBinWriter(store_user_data=True, spool_dir=tmp.parent)
+
+    def _join(self, chunk: Chunk) -> None:
+        path = self.folder / (chunk.name + EXTENSIONS["spacy"])
+        self.writer.add_docbin(srsly.msgpack_loads(zlib.decompress(path.read_bytes())))
+        path.unlink()
+
+    def finish(self) -> None:
+        self.writer.write(self.tmp)
+
+    def close(self) -> None:
+        self.writer.close()

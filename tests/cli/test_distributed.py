@@ -97,7 +97,7 @@ def local(*args):
 
 def docbin_docs(path):
     vocab = spacy.blank("zh").vocab
-    files = sorted(path.glob("part-*.spacy")) if path.is_dir() else [path]
+    files = sorted(path.glob("*.spacy")) if path.is_dir() else [path]
     return [doc for f in files for doc in DocBin().from_disk(f).get_docs(vocab)]
 
 

@@ -90,13 +90,27 @@ def test_strict_error_is_the_one_process_error_and_keeps_the_old_output(data, tm
     assert snapshot(tmp_path) == before
 
 
-def test_spacy_output_is_refused_by_the_pool_not_by_the_cli(data, tmp_path):
-    job = Conversion(ReaderSettings.preset("pku"), to="spacy")
-    with pytest.raises(pool.DistributedError, match="only for conllu, jsonl, pretagged"):
-        pool.convert([data / "pd.txt"], tmp_path / "x.spacy", job, n_workers=2,
-                     chunk_bytes=1000)
-    out = run("convert", data / "pd.txt", tmp_path / "x.spacy", "--preset", "pku", "-n", "2")
-    assert out.returncode == 0, out.stderr  # .spacy: nlp.pipe with 2 processes, as before
+def test_spacy_parts_are_joined_in_flat_memory_into_the_one_process_docbin(data, tmp_path):
+    """`.spacy` from `-n 2`: the workers' DocBins joined into the file one process writes
+    (the byte comparison above), read back as the same Docs; `--shard-size` still goes
+    through spaCy's `nlp.pipe` processes, and its shards hold the same Docs."""
+    from tests.cli.test_distributed import docbin_docs, same_docs
+
+    job = Conversion(ReaderSettings.preset("pku", on_error="warn"), to="spacy",
+                     doc_per="article")
+    size = (data / "pd.txt").stat().st_size
+    totals = pool.convert([data / "pd.txt"], tmp_path / "x.spacy", job, n_workers=2,
+                          chunk_bytes=pool.chunk_size(size, 2, 1 << 22))
+    one = run("convert", data / "pd.txt", tmp_path / "one.spacy", "--preset", "pku",
+              "--doc-per", "article")
+    assert one.returncode == 0, one.stderr
+    want = docbin_docs(tmp_path / "one.spacy")
+    same_docs(docbin_docs(tmp_path / "x.spacy"), want)
+    assert totals["docs"] == len(want) > 8
+    out = run("convert", data / "pd.txt", tmp_path / "shards", "--preset", "pku",
+              "--doc-per", "article", "--shard-size", "7", "-n", "2")
+    assert out.returncode == 0, out.stderr
+    same_docs(docbin_docs(tmp_path / "shards"), want)
 
 
 @pytest.mark.skipif(not HAS_PROC or
