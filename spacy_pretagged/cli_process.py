@@ -2,6 +2,11 @@
 and SIGTERM as exceptions (so the outputs' `with` blocks clean up), and spaCy's
 `nlp.pipe(n_process>1)` workers ended before spaCy would wait for them forever.
 
+What the library logs (`logging`, the `spacy_pretagged` loggers: temporaries of killed runs
+removed, a `-n` chunk converted again after its worker died) is shown as one line each,
+`warning: …`, above the progress bar; `show_logs(verbose=True)` (the `--verbose` option) adds
+the library's debug records with their tracebacks (a worker's failure) — nothing else does.
+
 Kept apart from cli/, which holds the commands only. Exit codes: 1 for every error
 (typer's usage errors included, which click would exit with 2 and a usage text), 128 + the
 signal's number for an interruption (130 for Ctrl-C, 143 for SIGTERM), as shells report it.
@@ -9,8 +14,10 @@ signal's number for an interruption (130 for Ctrl-C, 143 for SIGTERM), as shells
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, List, NoReturn, Optional
@@ -79,6 +86,57 @@ def _signals_raise() -> Iterator[None]:
             signal.signal(s, h)
 
 
+#: The loggers of the package (`logging.getLogger(__name__)` in its modules).
+LOGGER = "spacy_pretagged"
+
+
+class _LogLines(logging.Handler):
+    """A record as one line on stderr, `warning: …` (`debug: …`), written past a progress
+    bar (tqdm's `write`); with `verbose`, a record's traceback follows it."""
+
+    verbose = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from tqdm import tqdm
+
+        try:
+            line = f"{record.levelname.lower()}: {' '.join(record.getMessage().splitlines())}"
+            if self.verbose and record.exc_info:
+                line += "\n" + logging.Formatter().formatException(record.exc_info)
+            tqdm.write(line, file=sys.stderr)
+        except Exception:  # never let a log line end a command
+            self.handleError(record)
+
+
+_handler = _LogLines()
+
+
+@contextmanager
+def _log_lines() -> Iterator[None]:
+    """While a command runs, the package's log records of level WARNING and above (all, once
+    `show_logs(verbose=True)`) are shown by `_LogLines`, not passed on to Python's default
+    handler."""
+    logger = logging.getLogger(LOGGER)
+    saved = logger.level, logger.propagate
+    logger.addHandler(_handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(_handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+        _handler.verbose = False
+
+
+def show_logs(verbose: bool) -> None:
+    """`--verbose`: also the package's debug records, with tracebacks (a `-n` worker's
+    failure); the Dask path passes it on as `worker_logs` for the cluster's own logs."""
+    _handler.verbose = verbose
+    logging.getLogger(LOGGER).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
 def _error(message: str) -> None:
     typer.echo(f"error: {' '.join(message.splitlines())}", err=True)
 
@@ -134,7 +192,7 @@ class OneLineErrors(TyperGroup):
             return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        with _one_line_errors(), _signals_raise():
+        with _one_line_errors(), _signals_raise(), _log_lines():
             return super().invoke(ctx)
 
 

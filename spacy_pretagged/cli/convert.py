@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ..cli_process import fail
+from ..cli_process import fail, show_logs
 from ._util import INPUTS, ReaderOptions, _corpora, _refuse_overlap, app, reading_options
 from .convert_engines import _convert_here, _convert_in_pool, _convert_on_dask
 
@@ -23,9 +23,9 @@ def convert(
     on_error: str = typer.Option("warn", "--on-error",
                                  help="warn: report problems and go on; raise: stop at the first"),
     n_process: Optional[int] = typer.Option(
-        None, "--n-process", "-n", help="Processes (default 1): for conllu, jsonl and "
-        "pretagged output, worker processes that each read, convert and write a line-aligned "
-        "chunk of input, joined into OUTPUT in input order (the same bytes as one process); "
+        None, "--n-process", "-n", help="Processes (default 1): worker processes that each "
+        "read, convert and write a line-aligned chunk of input, joined into OUTPUT in input "
+        "order (the same bytes as one process; --shard-size: spaCy's nlp.pipe processes); "
         "with --engine dask and no --scheduler, workers of the LocalCluster (default 2)"),
     batch_size: int = typer.Option(256, "--batch-size"),
     shard_size: Optional[int] = typer.Option(
@@ -45,6 +45,9 @@ def convert(
         False, "--misc-upos-source", help="--to conllu: write what decided each UPOS into "
         "MISC as UposSource=table:<tag> | rule:<tagset:word:tag:prev:next> | override:<tag> "
         "| unknown:<tag>"),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="Also show what workers log: a -n worker's traceback, "
+        "Dask's logs (a task's traceback, a worker restarted)"),
 ) -> None:
     """Convert pre-tagged files into .spacy (DocBin), CoNLL-U, JSONL or pre-tagged text.
 
@@ -54,6 +57,7 @@ def convert(
     from ..export import WRITERS
     from ..pipeline import Conversion
 
+    show_logs(verbose)
     if to not in WRITERS:
         fail(f"--to must be one of {', '.join(WRITERS)}, not {to!r}")
     if engine not in ("local", "dask"):
@@ -75,8 +79,8 @@ def convert(
     _refuse_overlap(output, inputs, corpora)
     if engine == "dask":
         _convert_on_dask(inputs, output, job, chunk_bytes=chunk_bytes, scheduler=scheduler,
-                         n_workers=2 if n_process is None else n_process)
-    elif (n_process or 1) > 1 and to != "spacy":
+                         n_workers=2 if n_process is None else n_process, worker_logs=verbose)
+    elif (n_process or 1) > 1 and not (to == "spacy" and shard_size):
         _convert_in_pool(inputs, corpora, output, job, n_workers=n_process or 1)
     else:
         _convert_here(corpora, output, job, n_process=1 if n_process is None else n_process,

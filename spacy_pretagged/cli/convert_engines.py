@@ -98,7 +98,7 @@ def _convert_here(corpora: list, output: Path, job: Any, *, n_process: int,
 
 def _convert_on_dask(inputs: List[Path], output: Path, job: Any, *,
                      chunk_bytes: Optional[str], n_workers: int,
-                     scheduler: Optional[str]) -> None:
+                     scheduler: Optional[str], worker_logs: bool = False) -> None:
     """`convert --engine dask`: progress bar, summary, one-line errors."""
     from tqdm import tqdm
 
@@ -125,7 +125,7 @@ def _convert_on_dask(inputs: List[Path], output: Path, job: Any, *,
     try:
         manifest = distributed.convert(inputs, output, job, chunk_bytes=size,
                                        n_workers=n_workers, scheduler=scheduler,
-                                       progress=progress)
+                                       progress=progress, worker_logs=worker_logs)
     except distributed.DistributedError as e:
         fail(str(e))
     finally:

@@ -5,15 +5,29 @@ write the manifest. Imports dask only inside functions: the package works withou
 The shards are written into a new folder beside the output (`export.outputs.
 replacing_folder`), the manifest last, and the folder is swapped in for the output only when
 every chunk converted: a failed, refused or interrupted run leaves an earlier output as it
-was, and the output never holds shards of two runs."""
+was, and the output never holds shards of two runs.
+
+A worker that dies mid-run (the out-of-memory killer, kill -9): its nanny starts a new one and
+the scheduler gives the task to a worker again, which writes the shard anew (under a
+temporary name, renamed when whole: the shards are the same bytes). On the LocalCluster a task
+whose worker died twice fails (`RETRIES`, as for `convert -n`: the scheduler's
+`allowed-failures`; a `--scheduler` cluster keeps its own setting), and the run stops with
+one line naming the chunk. A dead worker's half-written shard (`.part-….tmp`) is removed
+before the manifest is written.
+
+Dask logs (the workers' "Compute Failed" with the task's traceback, a nanny's "restarting
+worker") go nowhere unless `worker_logs=True`: the CLI's errors are one line, and the
+reason is in it."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from ..about import __version__
 from ..export.outputs import OutputError, refuse_overlap, replacing_folder
@@ -36,6 +50,38 @@ LOCAL_CLUSTER: Dict[str, Any] = {"threads_per_worker": 1, "processes": True,
                                  "host": "127.0.0.1", "dashboard_address": "127.0.0.1:0"}
 
 
+#: How often a task is run again after the worker running it died (LocalCluster only).
+RETRIES = 1
+#: How long the cluster may have no worker at all before the run stops (seconds).
+NO_WORKER_SECONDS = 60
+#: A shard a worker was writing when it died (`worker.convert_chunk`'s temporary name).
+_HALF_WRITTEN = re.compile(r"\.part-\d{5,}\..*\.tmp")
+
+
+@contextmanager
+def _quiet(worker_logs: bool) -> Iterator[None]:
+    """Dask's loggers in this process (the scheduler and nannies of a LocalCluster, the
+    client) silent while the block runs, unless `worker_logs`."""
+    if worker_logs:
+        yield
+        return
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _exception_message(e: BaseException) -> str:
+    """One line for an exception a task raised, or for a task that killed its workers."""
+    if type(e).__name__ == "KilledWorker":
+        return ("the dask worker converting it died, and so did the one given it again "
+                "(the out-of-memory killer, a kill -9, a crash)")
+    return f"{type(e).__name__}: {e}".strip().splitlines()[0]
+
+
 def _error_message(chunk: Chunk, error: Dict[str, Any], first_line: Optional[int],
                    encoding: str) -> str:
     if error["kind"] == "format":
@@ -49,7 +95,9 @@ def _error_message(chunk: Chunk, error: Dict[str, Any], first_line: Optional[int
 def _run(client: Any, chunks: List[Chunk], job: Conversion, output: Path,
          progress: Optional[Callable[[Dict[str, Any]], None]]) -> Dict[int, Dict[str, Any]]:
     """Results by chunk index. Stops at the first error in input order: later partitions
-    are cancelled, earlier ones finished (one of them may have an earlier error)."""
+    are cancelled, earlier ones finished (one of them may have an earlier error). Stops
+    too when the cluster has had no worker for `NO_WORKER_SECONDS` (all died, and their
+    nannies gave up restarting them: the tasks would wait for ever)."""
     import dask.bag as db
     from distributed import as_completed
 
@@ -59,22 +107,40 @@ def _run(client: Any, chunks: List[Chunk], job: Conversion, output: Path,
     index = {future.key: i for i, future in enumerate(futures)}
     results: Dict[int, Dict[str, Any]] = {}
     first_error: Optional[int] = None
+    waiting = as_completed(futures)
+    workerless_since: Optional[float] = None
     try:
-        for future in as_completed(futures):
-            i = index[future.key]
-            if first_error is not None and i > first_error:
+        while not waiting.is_empty():
+            done = waiting.next_batch(block=False)
+            if not done:
+                time.sleep(0.2)
+                if client.nthreads():
+                    workerless_since = None
+                elif workerless_since is None:
+                    workerless_since = time.monotonic()
+                elif time.monotonic() - workerless_since > NO_WORKER_SECONDS:
+                    chunk = chunks[min(set(range(len(chunks))) - set(results))]
+                    raise DistributedError(
+                        f"{chunk.source} bytes {chunk.start}-{chunk.end}: not converted, the "
+                        f"dask cluster has had no worker for {NO_WORKER_SECONDS} s (they died: "
+                        "the out-of-memory killer, a kill -9, a crash)")
                 continue
-            try:
-                result = future.result()[0]
-            except Exception as e:  # a bug or a lost worker: no traceback on the CLI
-                message = f"{type(e).__name__}: {e}".strip().splitlines()[0]
-                result = {"index": i, "error": {"kind": "exception", "message": message}}
-            results[i] = result
-            if result["error"] is not None and (first_error is None or i < first_error):
-                first_error = i
-                client.cancel([f for j, f in enumerate(futures) if j > i])
-            if progress is not None:
-                progress(result)
+            workerless_since = None
+            for future in sorted(done, key=lambda f: index[f.key]):
+                i = index[future.key]
+                if first_error is not None and i > first_error:
+                    continue
+                try:
+                    result = future.result()[0]
+                except Exception as e:  # a bug or a lost worker: no traceback on the CLI
+                    result = {"index": i, "error": {"kind": "exception",
+                                                    "message": _exception_message(e)}}
+                results[i] = result
+                if result["error"] is not None and (first_error is None or i < first_error):
+                    first_error = i
+                    client.cancel([f for j, f in enumerate(futures) if j > i])
+                if progress is not None:
+                    progress(result)
             if first_error is not None and all(j in results for j in range(first_error)):
                 break
     finally:
@@ -92,9 +158,11 @@ def convert(
     scheduler: Optional[str] = None,
     client: Any = None,
     progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+    worker_logs: bool = False,
 ) -> Dict[str, Any]:
     """Convert `inputs` as `job` says into shards in the folder `output` on a Dask cluster;
-    returns the manifest (also written to `output/manifest.json`).
+    returns the manifest (also written to `output/manifest.json`). Dask's own logs are
+    silent unless `worker_logs`.
 
     The cluster: `client` if given (left open), else a `distributed.Client(scheduler)` if
     given, else a `LocalCluster` of `n_workers` one-thread worker processes
@@ -124,10 +192,13 @@ def convert(
     except OSError as e:
         raise DistributedError(f"cannot read {e.filename}: {e.strerror or e}") from None
     try:
-        with replacing_folder(output, OWNED) as folder:
+        with replacing_folder(output, OWNED) as folder, _quiet(worker_logs):
             manifest = _convert_into(folder, chunks, job, chunk_bytes=chunk_bytes,
                                      n_workers=n_workers, scheduler=scheduler, client=client,
-                                     progress=progress)
+                                     progress=progress, worker_logs=worker_logs)
+            for path in folder.iterdir():  # a dead worker's half-written shard
+                if _HALF_WRITTEN.fullmatch(path.name):
+                    path.unlink()
             # Last: a folder with a manifest is a finished run.
             (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1)
                                            + "\n", encoding="utf-8")
@@ -141,8 +212,10 @@ def convert(
 
 def _convert_into(folder: Path, chunks: List[Chunk], job: Conversion, *, chunk_bytes: int,
                   n_workers: int, scheduler: Optional[str], client: Any,
-                  progress: Optional[Callable[[Dict[str, Any]], None]]) -> Dict[str, Any]:
+                  progress: Optional[Callable[[Dict[str, Any]], None]],
+                  worker_logs: bool = False) -> Dict[str, Any]:
     """Convert `chunks` into shards in `folder`; the manifest (not written)."""
+    import dask.config
     import distributed
 
     began = time.perf_counter()
@@ -157,7 +230,11 @@ def _convert_into(folder: Path, chunks: List[Chunk], job: Conversion, *, chunk_b
             opened.append(client)
         elif client is None:
             try:
-                cluster = distributed.LocalCluster(n_workers=n_workers, **LOCAL_CLUSTER)
+                # The scheduler runs here, its settings read when it starts.
+                with dask.config.set({"distributed.scheduler.allowed-failures": RETRIES}):
+                    cluster = distributed.LocalCluster(
+                        n_workers=n_workers, **LOCAL_CLUSTER,
+                        silence_logs=logging.WARNING if worker_logs else logging.CRITICAL + 1)
             except Exception as e:  # OSError (no free port), RuntimeError (no worker)
                 raise DistributedError(f"cannot start a dask LocalCluster: {e}"
                                        .splitlines()[0]) from None

@@ -72,8 +72,9 @@ def convert_chunk(chunk: Chunk, job: Conversion, output: str) -> Dict[str, Any]:
         result["error"] = {"kind": "format",
                            "problem": [p.kind, p.message, p.line - skip, p.col, p.text]}
         return result
+    # An empty file is one empty unit with doc_per="file": no Doc, as one process makes.
     units = [(start, end) for start, end in corpus.units(reading)
-             if reading.lines[end - 1] > skip
+             if end > start and reading.lines[end - 1] > skip
              and any(tag != SPACE_TAG for tag in reading.tags[start:end])]
     result["problems"] = [[p.kind, p.message, p.line - skip, p.col, p.text]
                           for p in reading.problems if p.line > skip]

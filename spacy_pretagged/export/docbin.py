@@ -28,7 +28,7 @@ import struct
 import tempfile
 import zlib
 from pathlib import Path
-from typing import IO, Dict, Iterable, Iterator, List, Optional, Set, Union
+from typing import IO, Any, Dict, Iterable, Iterator, List, Optional, Set, Union
 
 import numpy
 import srsly
@@ -120,6 +120,25 @@ class DocBinWriter:
                     self.strings.add(span.kb_id_)
                 if span.id in strings:
                     self.strings.add(span.id_)
+
+    def add_docbin(self, msg: Dict[str, Any]) -> None:
+        """Append the Docs of another DocBin, given as its message (what `DocBin.to_bytes`
+        packs: `srsly.msgpack_loads(zlib.decompress(data))`), as if each had been `add`ed:
+        `convert -n` joins its workers' parts so, one part in memory at a time. The
+        attributes and `store_user_data` must be this writer's."""
+        if msg["attrs"] != self.attrs or ("user_data" in msg) != self.store_user_data:
+            raise ValueError("a DocBin of other attributes or user data cannot be joined")
+        self._spool.write(msg["tokens"])
+        self._spaces += msg["spaces"]
+        self._lengths.extend(numpy.frombuffer(msg["lengths"], dtype="int32").tolist())
+        self.strings.update(msg["strings"])
+        self.cats.extend(msg["cats"])
+        self.flags.extend(msg["flags"])
+        for packed in msg["span_groups"]:
+            self._span_groups.write(self._pack(packed))
+        if self.store_user_data:
+            for packed in msg["user_data"]:
+                self._user_data.write(self._pack(packed))
 
     def _add_strings(self, doc: Doc, table: numpy.ndarray) -> None:
         """The strings of every token's text, tag_, lemma_, norm_, dep_, ent_type_,

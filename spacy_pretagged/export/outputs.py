@@ -38,20 +38,36 @@ nothing lost. Temporary names start with a dot and end in `.tmp` / `.old`, which
 
 A new file gets the permissions `open()` would have given it (the umask's), an existing one
 keeps its own; owner and group are the running user's (as for any new file).
+
+Temporaries a killed run leaves (`kill -9`, the out-of-memory killer, a power cut: no code
+of ours runs) would pile up beside the target unseen, a month's CoNLL-U is 57 MB. So every
+temporary name says which run made it: `.<name>.<pid>-<start>.<random>.tmp` (`.old`; the
+pool's parts folder `.<name>.parts-<pid>-<start>.<random>.tmp`), with the process id and its
+start time (clock ticks since boot, `/proc/<pid>/stat`; 0 where there is no `/proc`), so a
+reused process id is not taken for the run. Before a run creates its own temporary it
+removes those of the same target whose run is gone (`remove_stale`), and says so in one
+line (a `logging` warning: what was removed and its size). Only names of that exact pattern
+are touched, and never one whose process still runs with that start time (a live run, here
+or in another shell), nor, where a run was killed between the two renames of a folder swap
+(the target missing), its `.old` and `.tmp`: those are the complete old and new outputs.
 """
 from __future__ import annotations
 
+import logging
 import os
+import re
 import secrets
 import shutil
 import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Pattern, Sequence, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Pattern, Sequence, Tuple, Union
 
 from .. import stop_signals
 
 PathLike = Union[str, Path]
+
+logger = logging.getLogger(__name__)
 
 
 class OutputError(ValueError):
@@ -92,17 +108,113 @@ def refuse_overlap(output: PathLike, inputs: Sequence[PathLike],
                               "the output elsewhere")
 
 
-def _new_name(target: Path, suffix: str) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(4)}{suffix}")
+def _start_time(pid: int) -> Optional[Tuple[str, int]]:
+    """(state, start time in clock ticks since boot) of a process (Linux `/proc`), or None
+    if there is no such process or no `/proc`."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[0], int(fields[19])  # the fields 3 (state) and 22 (starttime) of stat(5)
 
 
-def _create(target: Path, folder: bool) -> Path:
+def run_tag(pid: Optional[int] = None) -> str:
+    """`<pid>-<start time>` of this process (or `pid`): what names a run's temporaries."""
+    pid = os.getpid() if pid is None else pid
+    known = _start_time(pid)
+    return f"{pid}-{known[1] if known else 0}"
+
+
+def run_is_gone(tag: str) -> bool:
+    """Whether the process a `run_tag` names has ended: no process of that id, a zombie,
+    or one of that id started at another time (the id was reused). Without `/proc` (start
+    time 0) only the process id is known: a process of that id counts as the run."""
+    pid, start = (int(part) for part in tag.split("-"))
+    if not Path("/proc/self/stat").exists() or start == 0:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    known = _start_time(pid)
+    return known is None or known[0] in ("Z", "X") or known[1] != start
+
+
+def _new_name(target: Path, suffix: str, kind: str = "") -> Path:
+    return target.with_name(f".{target.name}.{kind}{run_tag()}.{secrets.token_hex(4)}{suffix}")
+
+
+def _temporaries(target: Path) -> "re.Pattern[str]":
+    """The names of `target`'s temporaries (`_new_name`): groups kind, run tag, suffix."""
+    return re.compile(re.escape(f".{target.name}.") +
+                      r"(parts-)?(\d+-\d+)\.[0-9a-f]{8}\.(tmp|old)")
+
+
+def _size(path: Path) -> int:
+    if path.is_dir() and not path.is_symlink():
+        return sum(p.lstat().st_size for p in path.rglob("*") if not p.is_dir())
+    return path.lstat().st_size
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+
+
+def remove_stale(target: PathLike) -> List[Tuple[Path, int]]:
+    """Remove the temporaries of `target` (beside it) that runs now gone left (killed
+    outright: nothing of theirs could clean up); return them with their sizes, and log one
+    warning line naming them. A live run's are never touched, nor the `.old` / `.tmp` pair
+    of a run killed in the middle of a folder swap while the target is missing (complete
+    old and new outputs: the warning names them instead)."""
+    target = _real(target)
+    pattern = _temporaries(target)
+    runs: Dict[str, List[Tuple[Path, str]]] = {}
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    for name in names:
+        m = pattern.fullmatch(name)
+        if m is not None:
+            runs.setdefault(m.group(2), []).append((target.parent / name, m.group(3)))
+    removed: List[Tuple[Path, int]] = []
+    kept: List[Path] = []
+    for tag, paths in sorted(runs.items()):
+        if not run_is_gone(tag):
+            continue
+        if not target.exists() and any(suffix == "old" for _, suffix in paths):
+            kept.extend(path for path, _ in paths)
+            continue
+        for path, _ in sorted(paths):
+            try:
+                size = _size(path)
+            except OSError:
+                size = 0
+            _remove(path)
+            if not path.exists():
+                removed.append((path, size))
+    if removed:
+        total = sum(size for _, size in removed)
+        logger.warning(f"removed what killed runs left beside {target.name} "
+                       f"({_megabytes(total)}): " +
+                       ", ".join(f"{p.name} ({_megabytes(n)})" for p, n in removed))
+    if kept:
+        logger.warning(f"a run killed while it swapped {target.name} in left the earlier "
+                       f"and the new output, both complete: {', '.join(p.name for p in kept)}")
+    return removed
+
+
+def _create(target: Path, folder: bool, kind: str = "") -> Path:
     """A new hidden file or folder beside `target`, made with the permissions a plain
     `open()` / `mkdir()` would give it (0o666 / 0o777 less the umask; `tempfile`'s are
-    private, 0o600 / 0o700, and an output is not a secret)."""
+    private, 0o600 / 0o700, and an output is not a secret). Stale temporaries of `target`
+    are removed first (`remove_stale`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
     while True:
-        path = _new_name(target, ".tmp")
+        path = _new_name(target, ".tmp", kind)
         try:
             if folder:
                 os.mkdir(path, 0o777)
@@ -149,6 +261,22 @@ def _remove(path: Path) -> None:
             path.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+@contextmanager
+def temporary_folder(target: PathLike, kind: str = "parts-") -> Iterator[Path]:
+    """A new hidden folder beside `target` for a run's intermediate files (the pool's
+    parts), named as the run's (so a killed run's is found and removed by the next), removed
+    with what it holds when the block ends, however it ends."""
+    target = _real(target)
+    path: Optional[Path] = None
+    try:
+        with stop_signals.deferred():  # as in `replacing_file`
+            path = _create(target, folder=True, kind=kind)
+        yield path
+    finally:
+        if path is not None:
+            _remove(path)
 
 
 @contextmanager

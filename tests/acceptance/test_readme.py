@@ -103,6 +103,7 @@ def test_docs_say_what_n_process_does_on_a_bad_text():
     for claim in ("Under **spawn**", "[E871]", "Under **fork**", "**hang**",
                   '`on_error = "warn"`', "`convert --n-process N` does not use "
                   "`nlp.pipe(n_process=…)`", "hands errors back as results",
-                  "for `.spacy` output it reads and tokenizes in the parent"):
+                  "for `.spacy` output with `--shard-size` it reads and tokenizes in the "
+                  "parent"):
         assert claim in text, claim
     assert "can make it hang under fork" in " ".join(README.split())

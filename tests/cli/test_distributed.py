@@ -5,8 +5,10 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import distributed
 import pytest
@@ -19,6 +21,7 @@ from spacy_pretagged import tagsets
 from spacy_pretagged.cli import app
 from spacy_pretagged.formats import Reader, ReaderSettings
 from spacy_pretagged.pipeline import Conversion
+from tests.cli.processes import HAS_PROC, children_of, patched, run_and, shown, wait_for_children
 from tests.helpers import SEED, call, error_line, read_seed, snapshot
 
 # Starts Dask clusters and subprocesses.
@@ -94,7 +97,7 @@ def local(*args):
 
 def docbin_docs(path):
     vocab = spacy.blank("zh").vocab
-    files = sorted(path.glob("part-*.spacy")) if path.is_dir() else [path]
+    files = sorted(path.glob("*.spacy")) if path.is_dir() else [path]
     return [doc for f in files for doc in DocBin().from_disk(f).get_docs(vocab)]
 
 
@@ -416,3 +419,154 @@ def test_local_cluster_listens_on_localhost_only():
         workers = [listening(child) for child in me.children(recursive=True)]
     assert ours and {ip for ip, _ in ours} == {"127.0.0.1"}
     assert any(workers) and {ip for w in workers for ip, _ in w} == {"127.0.0.1"}
+
+
+# --- empty files: the same under every engine (issue 19) ---------------------------------------
+
+@pytest.mark.parametrize("doc_per", ["file", "line", "article"])
+@pytest.mark.parametrize("to", ["conllu", "jsonl", "pretagged", "spacy"])
+def test_empty_files_give_what_one_process_gives(cluster, tmp_path, doc_per, to):
+    """An empty file, a file of blank lines and an empty file beside a non-empty one: one
+    process, `-n 2` and Dask write the same (no Doc for an empty file)."""
+    from spacy_pretagged.distributed import pool
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_bytes(b"\r\n\r\n")
+    (tmp_path / "both").mkdir()
+    (tmp_path / "both" / "a.txt").write_bytes(b"")
+    (tmp_path / "both" / "b.txt").write_bytes(pku_text(3, 1).encode("utf-8"))
+    conversion = job("pku", to=to, doc_per=doc_per)
+    for name in ("empty.txt", "blank.txt", "both"):
+        one = tmp_path / f"one-{name}"
+        result = local(tmp_path / name, one, *PKU, "--to", to, "--doc-per", doc_per)
+        assert result.exit_code == 0, result.output
+        manifest = dd.convert([tmp_path / name], tmp_path / f"dask-{name}", conversion,
+                              client=cluster)
+        assert (manifest["totals"]["docs"] > 0) == (name == "both")
+        shards = [tmp_path / f"dask-{name}" / s["shard"] for s in manifest["shards"]]
+        if to == "spacy":
+            same_docs([d for s in shards for d in docbin_docs(s)], docbin_docs(one))
+            continue
+        pool.convert([tmp_path / name], tmp_path / f"pool-{name}", conversion, n_workers=2,
+                     chunk_bytes=1000)
+        assert (tmp_path / f"pool-{name}").read_bytes() == one.read_bytes()
+        if to != "conllu":  # CoNLL-U shards carry their own doc ids
+            assert b"".join(s.read_bytes() for s in shards) == one.read_bytes()
+
+
+# --- a worker that dies (issue 19) ---------------------------------------------------------
+
+WORKER = "spawn_main"  # in the command line of a LocalCluster's worker process
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """A PKU file of some seconds' work in 8 chunks, and its JSONL from one process."""
+    from tests.cli.test_safety import big_pku
+
+    tmp = tmp_path_factory.mktemp("big")
+    big_pku(tmp / "big.txt", lines=6000)
+    assert local(tmp / "big.txt", tmp / "want.jsonl", *PKU, "--to", "jsonl").exit_code == 0
+    return tmp
+
+
+def dask_command(big, output, *options, no_worker_seconds=60):
+    return [sys.executable, "-c", patched(
+        f"from spacy_pretagged.distributed import client\n"
+        f"client.NO_WORKER_SECONDS = {no_worker_seconds}\n",
+        "convert", big / "big.txt", output, *PKU, "--to", "jsonl", "--engine", "dask",
+        "-n", "2", "--chunk-bytes", "100k", *options)]
+
+
+def converting(proc, folder):
+    """Wait until the workers write shards into the new folder beside `folder/shards`."""
+    deadline = time.monotonic() + 120
+    while not any(p.name.startswith(".shards.") and p.is_dir() and any(p.iterdir())
+                  for p in folder.iterdir()):
+        assert proc.poll() is None, "finished before it converted"
+        assert time.monotonic() < deadline, "no shard in 120 s"
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="needs /proc")
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_dask_worker_killed_mid_run_costs_nothing(big, tmp_path, seed):
+    """SIGKILL to a LocalCluster worker at a random moment: its nanny starts a new one, the
+    scheduler runs the task again, and the shards are what one process writes; no
+    half-written shard is left, nothing on stderr but the progress bar, no process left."""
+    rng = random.Random(seed)
+    output = tmp_path / "shards"
+
+    def kill_one(proc):
+        workers = wait_for_children(proc, 2, WORKER)
+        converting(proc, tmp_path)
+        time.sleep(rng.uniform(0, 1.5))
+        assert proc.poll() is None, "finished before the kill"
+        os.kill(rng.choice(workers), signal.SIGKILL)
+
+    out = run_and(dask_command(big, output), kill_one)
+    assert out.returncode == 0, out.stderr
+    assert shown(out.stderr) == []
+    shards = sorted(p for p in output.iterdir() if p.name != "manifest.json")
+    assert (output / "manifest.json").exists() and len(shards) > 4
+    assert all(p.name.startswith("part-") for p in shards)  # no `.part-….tmp`
+    assert b"".join(p.read_bytes() for p in shards) == (big / "want.jsonl").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shards"]
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="needs /proc")
+def test_dask_workers_killed_again_and_again_end_the_command_with_one_line(big, tmp_path):
+    """Every worker killed as soon as it is seen: the scheduler gives the task up after its
+    second worker died, or the nannies give up restarting them and the cluster has no
+    worker (10 s here): either way one line naming a chunk, exit code 1, the earlier output
+    as it was, nothing left."""
+    output = tmp_path / "shards"
+    output.mkdir()
+    (output / "part-00000.jsonl").write_bytes(b"earlier\n")
+    before = snapshot(tmp_path)
+
+    def kill_all(proc):
+        converting(proc, tmp_path)
+        while proc.poll() is None:
+            for pid in children_of(proc.pid, WORKER):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.05)
+
+    out = run_and(dask_command(big, output, no_worker_seconds=10), kill_all, timeout=120)
+    line = error_line(out)
+    assert re.fullmatch(
+        rf"error: {re.escape(str(big))}/big\.txt bytes \d+-\d+: (the dask worker converting "
+        r"it died, and so did the one given it again|not converted, the dask cluster has had "
+        r"no worker for 10 s \(they died:) .*", line)
+    assert out.returncode == 1
+    assert snapshot(tmp_path) == before
+
+
+BOGUS_PATH = """
+    from spacy_pretagged.distributed import client
+    real = client.plan
+    def plan(*args):
+        chunks = real(*args)
+        return [c._replace(path="/nonexistent/big.txt") if c.number == 1 else c
+                for c in chunks]
+    client.plan = plan
+"""
+
+
+def test_a_failing_dask_task_is_one_line_and_verbose_shows_dasks_logs(big, tmp_path):
+    """A task that raises on its worker (its input gone): Dask's worker logs it with the
+    task's traceback; the command shows one line, unless --verbose."""
+    args = ["convert", big / "big.txt", tmp_path / "shards", *PKU, "--to", "jsonl",
+            "--engine", "dask", "-n", "1", "--chunk-bytes", "100k"]
+    out = call([sys.executable, "-c", patched(BOGUS_PATH, *args)])
+    assert re.fullmatch(rf"error: {re.escape(str(big))}/big\.txt bytes \d+-\d+: "
+                        r"FileNotFoundError: \[Errno 2\] No such file or directory: "
+                        r"'/nonexistent/big.txt'", error_line(out))
+    verbose = call([sys.executable, "-c", patched(BOGUS_PATH, *args, "--verbose")])
+    assert verbose.returncode == 1
+    assert "Compute Failed" in verbose.stderr and "Traceback" in verbose.stderr
+    assert shown(verbose.stderr)[-1] == error_line(out)
+    assert sorted(tmp_path.iterdir()) == []

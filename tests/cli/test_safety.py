@@ -416,8 +416,8 @@ def test_an_unreadable_file_is_one_line(work, args):
     (["convert", "missing.txt", "o.spacy"], "Invalid value for 'inputs': path 'missing.txt' "
                                             "does not exist (see: {prog} convert --help)"),
     (["convert"], "Missing argument 'inputs' (see: {prog} convert --help)"),
-    (["convert", SEED, "o.spacy", "--bogus"], "No such option: --bogus (see: {prog} convert "
-                                              "--help)"),
+    (["convert", SEED, "o.spacy", "--zzz"], "No such option: --zzz (see: {prog} convert "
+                                            "--help)"),
     (["convert", SEED, "o.spacy", "--batch-size", "many"], "Invalid value for '--batch-size'"),
     (["show", CONFIGS / "hanlp.cfg", CONFIGS], "Invalid value for 'path'"),
     (["bogus"], "No such command 'bogus' (see: {prog} --help)"),
@@ -443,3 +443,81 @@ def test_a_5_mb_offending_line_is_not_echoed_whole(work):
                         rf"'vvn': '{'很' * 80}'… \(5,000,004 characters\)", text), text
     out = run("validate", work / "in" / "huge.txt", *PKU)
     assert out.returncode == 1 and len(out.stdout) < 1000
+
+
+# --- 4. what a killed run leaves is found by the next run ---------------------------------
+
+def _temporaries(folder, name):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(f".{name}."))
+
+
+def _start_until(argv, ready, timeout=120):
+    """Start `argv` in its own session and wait until `ready()`."""
+    proc = subprocess.Popen([str(a) for a in argv], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, "finished too soon"
+        assert time.monotonic() < deadline, "not ready in time"
+        time.sleep(0.02)
+    return proc
+
+
+def test_a_killed_runs_temporaries_are_removed_by_the_next_run(work):
+    """`kill -9` of a `convert -n 2` while it writes (its workers end by themselves) leaves
+    its temporary output and its parts folder; the next run to that target removes them and
+    says so in one line, with their size."""
+    big_pku(work / "in" / "big.txt", lines=6000)
+    output = work / "out" / "big.conllu"
+
+    def writing():
+        names = _temporaries(work / "out", "big.conllu")
+        return len(names) == 2 and (work / "out" / names[0]).stat().st_size > 0  # joined
+
+    proc = _start_until([*COMMAND, "convert", work / "in" / "big.txt", output, *PKU,
+                         "--to", "conllu", "-n", "2"], writing)
+    proc.kill()
+    proc.wait()
+    left = _temporaries(work / "out", "big.conllu")
+    assert [re.sub(r"\d+-\d+\.[0-9a-f]{8}", "RUN", name) for name in left] == [
+        ".big.conllu.RUN.tmp", ".big.conllu.parts-RUN.tmp"]
+    time.sleep(1)  # the workers see their parent gone within half a second
+    out = run("convert", work / "in" / "pd.txt", output, *PKU, "--to", "conllu")
+    assert out.returncode == 0, out.stderr
+    warning = [line for line in out.stderr.replace("\r", "\n").splitlines()
+               if line.startswith("warning:")]
+    assert len(warning) == 1 and out.stderr.count("warning:") == 1, out.stderr
+    size = r"\((\d+\.\d MB|[\d,]+ bytes)\)"
+    assert re.fullmatch(rf"warning: removed what killed runs left beside big\.conllu "
+                        rf"{size}: {re.escape(left[0])} {size}, {re.escape(left[1])} {size}",
+                        warning[0])
+    assert sorted(p.name for p in (work / "out").iterdir()) == ["big.conllu"]
+
+
+def test_a_live_runs_temporary_is_never_touched(work):
+    """A run to the same target while another still writes it: the other's temporary is
+    left alone (its process lives), and that run ends as it would have."""
+    big_pku(work / "in" / "big.txt", lines=6000)
+    output = work / "out" / "big.conllu"
+
+    def writing():
+        names = _temporaries(work / "out", "big.conllu")
+        return len(names) == 1 and (work / "out" / names[0]).stat().st_size > 0
+
+    first = _start_until([*COMMAND, "convert", work / "in" / "big.txt", output, *PKU,
+                          "--to", "conllu"], writing)
+    try:
+        theirs = _temporaries(work / "out", "big.conllu")
+        out = run("convert", work / "in" / "pd.txt", output, *PKU, "--to", "conllu")
+        assert out.returncode == 0 and "warning" not in out.stderr, out.stderr
+        assert first.poll() is None, "the first run ended: nothing was tested"
+        assert _temporaries(work / "out", "big.conllu") == theirs
+        written = output.read_bytes()
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(60) == 128 + signal.SIGTERM
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    assert sorted(p.name for p in (work / "out").iterdir()) == ["big.conllu"]
+    assert output.read_bytes() == written

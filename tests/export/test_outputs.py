@@ -5,6 +5,7 @@ import errno
 import os
 import re
 import signal
+import subprocess
 import time
 
 import pytest
@@ -296,3 +297,92 @@ def test_a_stop_whose_exception_was_lost_is_raised_before_the_output_is_replaced
     assert raised.value.signum == signal.SIGINT
     assert listing(tmp_path) == [target.name]
     assert (target / "000000.spacy" if folder else target).read_bytes() == b"earlier"
+
+
+# --- temporaries of killed runs ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def dead_run():
+    """The run tag (`<pid>-<start time>`) of a real process that has ended: read while it
+    ran, then it was killed and reaped."""
+    proc = subprocess.Popen(["sleep", "60"])
+    try:
+        tag = outputs.run_tag(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert outputs.run_is_gone(tag)
+    return tag
+
+
+def stale(folder, name, tag, kind="", suffix="tmp", size=10):
+    path = folder / f".{name}.{kind}{tag}.{os.urandom(4).hex()}.{suffix}"
+    if kind:
+        path.mkdir()
+        (path / "part-00000.conllu").write_bytes(b"x" * size)
+    else:
+        path.write_bytes(b"x" * size)
+    return path
+
+
+def test_temporaries_are_named_by_their_run(tmp_path):
+    with replacing_file(tmp_path / "out.conllu") as tmp, \
+            outputs.temporary_folder(tmp_path / "out.conllu") as parts:
+        tag = outputs.run_tag()
+        assert re.fullmatch(rf"\.out\.conllu\.{tag}\.[0-9a-f]{{8}}\.tmp", tmp.name)
+        assert re.fullmatch(rf"\.out\.conllu\.parts-{tag}\.[0-9a-f]{{8}}\.tmp", parts.name)
+        assert not outputs.run_is_gone(tag)
+        (parts / "part-00000.conllu").write_bytes(b"part")
+        tmp.write_bytes(b"new")
+    assert listing(tmp_path) == ["out.conllu"]  # the parts folder went with the block
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="start times: /proc")
+def test_a_reused_process_id_is_not_the_run():
+    pid, start = outputs.run_tag().split("-")
+    assert outputs.run_is_gone(f"{pid}-{int(start) + 1}")  # this id, another start time
+    assert not outputs.run_is_gone(f"{pid}-{start}")
+
+
+def test_stale_temporaries_of_the_target_are_removed_and_said_in_one_line(
+        tmp_path, dead_run, caplog):
+    """What a killed run left beside the target goes when the next run to that target
+    starts; a live run's, another target's, names not of our pattern stay."""
+    dead = [stale(tmp_path, "out.conllu", dead_run, size=200_000),
+            stale(tmp_path, "out.conllu", dead_run, kind="parts-", size=5)]
+    live_run = subprocess.Popen(["sleep", "60"])
+    try:
+        kept = [stale(tmp_path, "out.conllu", outputs.run_tag(live_run.pid)),  # running
+                stale(tmp_path, "out.conllu", outputs.run_tag()),  # this process's
+                stale(tmp_path, "other.conllu", dead_run),  # another target's
+                tmp_path / ".out.conllu.1a2b3c4d.tmp"]  # no run in the name
+        kept[-1].write_bytes(b"y")
+        before = {p.name: p.read_bytes() for p in kept}
+        with caplog.at_level("WARNING", logger="spacy_pretagged"):
+            with replacing_file(tmp_path / "out.conllu") as tmp:
+                tmp.write_bytes(b"new")
+        assert not any(p.exists() for p in dead)
+        assert {p.name: p.read_bytes() for p in kept} == before
+        assert (tmp_path / "out.conllu").read_bytes() == b"new"
+        lines = [r.getMessage() for r in caplog.records]
+        assert len(lines) == 1 and "\n" not in lines[0]
+        assert lines[0].startswith("removed what killed runs left beside out.conllu (0.2 MB): ")
+        assert f"{dead[0].name} (0.2 MB)" in lines[0] and f"{dead[1].name} (5 bytes)" in lines[0]
+    finally:
+        live_run.kill()
+        live_run.wait()
+
+
+def test_a_swap_cut_between_its_renames_is_kept_whole(tmp_path, dead_run, caplog):
+    """Killed after moving the old folder aside, before moving the new one in: the target
+    is missing and the `.old` and `.tmp` are the complete outputs; they are named, not
+    removed. Once the target is there, a dead run's `.old` is only a leftover."""
+    old = stale(tmp_path, "shards", dead_run, suffix="old")
+    new = stale(tmp_path, "shards", dead_run)
+    with caplog.at_level("WARNING", logger="spacy_pretagged"):
+        assert outputs.remove_stale(tmp_path / "shards") == []
+    assert old.exists() and new.exists()
+    assert "both complete" in caplog.records[0].getMessage()
+    (tmp_path / "shards").mkdir()
+    assert sorted(p for p, _ in outputs.remove_stale(tmp_path / "shards")) == sorted([old, new])
+    assert listing(tmp_path) == ["shards"]
