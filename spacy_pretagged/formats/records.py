@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 #: The tag of whitespace tokens made from line breaks and line-edge whitespace (spaCy's own
@@ -153,7 +154,7 @@ class Reading:
         would cost more than the slicing."""
         if not (self.titles or self.compounds or self.ids or self.pinyin or self.problems
                 or self.entities or self.kept_lines
-                or any(getattr(self, name) is not None for name in self.COLUMNS)):
+                or _columns_of(self).count(None) < len(self.COLUMNS)):
             for start, end in ranges:
                 yield self._tokens(start, end)
             return
@@ -243,3 +244,6 @@ class Reading:
         self.lines.append(line)
         self.cols.append(col)
         self.sent_starts.append(None)
+
+
+_columns_of = attrgetter(*Reading.COLUMNS)  # the parsed columns, in one C call
