@@ -219,13 +219,15 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
         # Sentence starts are few (a line's first token, a break after a title): found by
         # `list.index`, a C-level scan, not a Python step per token. Doc.__init__'s
         # encoding: 1 starts, -1 does not, 0 undecided (the None of the list).
-        # (`count` first: no ValueError to catch, which costs ~1 µs a one-word Doc.)
         starts = reading.sent_starts
         for value, code in ((True, 1), (False, 2 ** 64 - 1)):
             i = -1
-            for _ in range(starts.count(value)):
-                i = starts.index(value, i + 1)
-                columns[i, 1] = code
+            try:
+                while True:
+                    i = starts.index(value, i + 1)
+                    columns[i, 1] = code
+            except ValueError:
+                pass
         doc.from_array(_TAG_SENT_START, columns)  # type: ignore[arg-type]  # thinc's Ints2d
     return doc
 
