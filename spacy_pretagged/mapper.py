@@ -4,7 +4,8 @@ spaCy's own answer is `attribute_ruler.load_from_tag_map`, which runs a Matcher 
 pattern per tag and sets attributes span by span, and writes an empty MORPH over features
 that were there (spacy_anchors.md 4.5, P8). Here the table is turned once into
 tag-hash → POS-id / morph-hash lookups, and each Doc is one `to_array` / `from_array` round:
-the work per Doc is a lookup per *distinct* tag plus NumPy indexing.
+the work per Doc is a lookup per *distinct* tag plus NumPy indexing. Short Docs (`SHORT_DOC`)
+take the same steps on Python lists, where NumPy's cost per call would be most of the time.
 """
 from __future__ import annotations
 
