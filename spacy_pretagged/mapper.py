@@ -4,10 +4,12 @@ spaCy's own answer is `attribute_ruler.load_from_tag_map`, which runs a Matcher 
 pattern per tag and sets attributes span by span, and writes an empty MORPH over features
 that were there (spacy_anchors.md 4.5, P8). Here the table is turned once into
 tag-hash → POS-id / morph-hash lookups, and each Doc is one `to_array` / `from_array` round:
-the work per Doc is a lookup per *distinct* tag plus NumPy indexing.
+the work per Doc is a lookup per *distinct* tag plus NumPy indexing. Short Docs (`SHORT_DOC`)
+take the same steps on Python lists, where NumPy's cost per call would be most of the time.
 """
 from __future__ import annotations
 
+import struct
 import unicodedata
 import warnings
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -38,6 +40,14 @@ from .serialize import Parts
 
 UNKNOWN = ("X", "raise")
 Override = Union[str, Dict[str, str]]
+
+#: Docs up to this many tokens are mapped with Python lists and dict lookups
+#: (`PretaggedTagMapper._map_short`). Each NumPy call costs about 1 µs whatever its length,
+#: and the array path makes some twenty per Doc: on the one-line Docs `--doc-per line`
+#: makes, those calls, not the tokens, were the mapper's time. Past a few dozen tokens the
+#: per-token Python work costs more than the calls; the result is the same either way
+#: (tests/pipeline/test_mapper.py compares the two paths on random Docs).
+SHORT_DOC = 48
 
 
 class PretaggedTagMapper(RuleComponent):
@@ -125,6 +135,10 @@ class PretaggedTagMapper(RuleComponent):
                                       dtype="uint64")
         self._key_source = numpy.array([entries[k][2] for k in keys] + [SOURCE_UNKNOWN],
                                        dtype=SOURCE_DTYPE)
+        # The same table as a dict, for short Docs (`_map_short`); a tag in none maps as the
+        # sentinel key does.
+        self._entries: Dict[int, Tuple[int, int, int]] = entries
+        self._no_entry = (POS_IDS["X"], self._empty_morph, SOURCE_UNKNOWN)
         self._merged: Dict[tuple, int] = {}
         self._rules = _CompiledRules(self.vocab, self.active_rules if cfg["word_rules"] else ())
         self._attrs = [TAG, IS_SPACE, MORPH, LEMMA, ORTH, *self._rules.flags]
@@ -178,6 +192,8 @@ class PretaggedTagMapper(RuleComponent):
         if not len(doc):
             return doc
         arr = doc.to_array(self._attrs)
+        if len(doc) <= SHORT_DOC and self._nothing_given(doc):
+            return self._map_short(doc, arr)
         tags, is_space, morph, lemma, orth = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4]
         # A UPOS the input gave (CoNLL-U) is kept with its features and lemma, as given;
         # only words without one are mapped (all of them with `remap`).
@@ -190,6 +206,7 @@ class PretaggedTagMapper(RuleComponent):
         pos = self._key_pos[at]  # a tag in no table: X, no features
         table_morph = self._key_morph[at]
         unknown = self._keys[at] != tags
+        table_morph[unknown] = self._empty_morph  # not the features of the key it fell by
         if given is not None:
             unknown &= ~given
         source = self._key_source[at] if self.cfg["upos_source"] else None
@@ -230,6 +247,54 @@ class PretaggedTagMapper(RuleComponent):
         doc.from_array(out_attrs, numpy.stack(columns, axis=1))  # type: ignore[arg-type]
         return doc
 
+    def _nothing_given(self, doc: Doc) -> bool:
+        """Whether the input gave neither UPOS that would be kept nor tags that would be
+        restored: what `_map_short` leaves to the array path, which handles both."""
+        ud = doc.user_data
+        return (self.cfg["remap"] or GIVEN_UPOS_KEY not in ud) and \
+            not (self.cfg["keep_given_tags"] and GIVEN_TAGS_KEY in ud)
+
+    def _map_short(self, doc: Doc, arr: numpy.ndarray) -> Doc:
+        """`__call__` for a short Doc with nothing given (`SHORT_DOC`, `_nothing_given`):
+        the same steps on Python lists, three NumPy calls instead of some twenty."""
+        tags, is_space, morph, lemma, orth, *flags = zip(*arr.tolist())
+        entries, no_entry = self._entries, self._no_entry
+        rows = [entries.get(tag, no_entry) for tag in tags]
+        pos = [row[0] for row in rows]
+        table_morph = [row[1] for row in rows]
+        source = [row[2] for row in rows]
+        for i, tag in enumerate(tags):
+            if tag not in entries:
+                pos[i] = self._unknown(doc, i, tag)  # raises if so set, for the first one
+                break
+        fired: List[str] = []
+        if self._rules:
+            shaped = flags[0] if flags else None
+            words = self._rules.word_set
+            candidates = [i for i, word in enumerate(orth)
+                          if word in words or (shaped is not None and shaped[i])]
+            if candidates:
+                hits, new_pos, new_morph, codes, fired = self._rules.decide(
+                    candidates, [orth[i] for i in candidates], [tags[i] for i in candidates],
+                    tags, is_space)
+                for i, p, m, code in zip(hits, new_pos, new_morph, codes):
+                    pos[i], table_morph[i], source[i] = p, m, code
+        space_pos = POS_IDS["SPACE"]
+        for i, space in enumerate(is_space):
+            if space:
+                pos[i], source[i] = space_pos, SOURCE_SPACE
+        if self.cfg["upos_source"]:
+            doc.user_data[UPOS_SOURCE_KEY] = [struct.pack(f"<{len(source)}H", *source), fired]
+        else:
+            doc.user_data.pop(UPOS_SOURCE_KEY, None)
+        empty = self._empty_morph
+        new_morph = [t if m == 0 else self._merge(m, t) if t != empty else m
+                     for m, t in zip(morph, table_morph)]
+        new_lemma = [o if lem == 0 else lem for lem, o in zip(lemma, orth)]
+        doc.from_array(_OUT, numpy.array(  # type: ignore[arg-type]
+            list(zip(pos, new_morph, new_lemma)), dtype="uint64"))
+        return doc
+
     def _restore_given(self, doc: Doc, tags: numpy.ndarray) -> bool:
         """Put back the tags the input gave (a tagger with `overwrite = true` replaces them);
         `tags` is changed in place. The tokenizer records them when it accepts untagged
@@ -267,6 +332,9 @@ class PretaggedTagMapper(RuleComponent):
             feats.update(MorphAnalysis(self.vocab, self.vocab.strings[existing]).to_dict())
             merged = self._merged[key] = self.vocab.morphology.add(feats)
         return merged
+
+
+_OUT = [POS, MORPH, LEMMA]
 
 
 def given_upos(doc: Doc) -> Optional[numpy.ndarray]:
@@ -351,8 +419,8 @@ class _CompiledRules:
             self.by_rule_key.setdefault(r.key, r)
             if r.word.startswith("@"):
                 shapes.add(r.word)
-        self.words = numpy.array(sorted({k[0] for k in self.by_key if isinstance(k[0], int)}),
-                                 dtype="uint64")
+        self.word_set = {k[0] for k in self.by_key if isinstance(k[0], int)}
+        self.words = numpy.array(sorted(self.word_set), dtype="uint64")
         self.shapes = [shape for shape in SHAPES if shape in shapes]
         self.flags = [_shape_flag(vocab)] if self.shapes else []
         # (word, tag) → (options with a condition, first plain entry or None)
@@ -374,10 +442,28 @@ class _CompiledRules:
         idx = numpy.flatnonzero(candidates)
         if not len(idx):
             return []
-        decided, n = self._decided, len(orth)
-        hits, new_pos, new_morph, codes = [], [], [], []
+        hits, new_pos, new_morph, codes, fired = self.decide(
+            idx.tolist(), orth[idx].tolist(), tags[idx].tolist(), tags, is_space)
+        pos[hits] = new_pos
+        morph[hits] = new_morph
+        if source is not None:
+            source[hits] = codes
+        return fired
+
+    def decide(self, idx: Sequence[int], words: Sequence[int], idx_tags: Sequence[int],
+               tags: Sequence[int], is_space: Sequence[int]
+               ) -> Tuple[List[int], List[int], List[int], List[int], List[str]]:
+        """For the candidate tokens `idx` (their `words` and `idx_tags`; `tags` and
+        `is_space` of the whole Doc): the ones a rule decides, their POS, features and
+        source codes, and the keys of the rules that fired, in the order of their codes.
+        Both paths of the mapper (arrays, short lists) share it."""
+        decided, n = self._decided, len(tags)
+        hits: List[int] = []
+        new_pos: List[int] = []
+        new_morph: List[int] = []
+        codes: List[int] = []
         fired: Dict[str, int] = {}
-        for i, word, tag in zip(idx.tolist(), orth[idx].tolist(), tags[idx].tolist()):
+        for i, word, tag in zip(idx, words, idx_tags):
             conditional, plain = decided.get((word, tag)) or self._decide(word, tag)
             entry = plain
             for prev, cond, option in conditional:
@@ -390,11 +476,7 @@ class _CompiledRules:
                 new_pos.append(entry[0])
                 new_morph.append(entry[1])
                 codes.append(fired.setdefault(entry[2], SOURCE_RULE + len(fired)))
-        pos[hits] = new_pos
-        morph[hits] = new_morph
-        if source is not None:
-            source[hits] = codes
-        return list(fired)
+        return hits, new_pos, new_morph, codes, list(fired)
 
     def _decide(self, word: int, tag: int) -> Tuple[list, Optional[tuple]]:
         """Most specific first: conditional rules (word+tag, word, shape+tag, shape), then

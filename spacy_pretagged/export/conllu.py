@@ -74,7 +74,7 @@ from spacy.tokens import Doc, MorphAnalysis, Span, Token
 
 from ..doc_keys import ENHANCED_KEY, FEATS_KEY, KEPT_LINES_KEY, MISC_KEY, upos_sources
 from ..formats import SPACE_TAG
-from .arrays import Codes, Counts, StringCache, Tally, sentence_starts, whitespace_mask
+from .arrays import Counts, StringCache, Tally, sentence_starts, whitespace_list
 
 #: UD's escapes for SpacesAfter / SpacesBefore / SpacesInToken values.
 UD_ESCAPES = {" ": "\\s", "\t": "\\t", "\r": "\\r", "\n": "\\n", "|": "\\p", "\\": "\\\\"}
@@ -160,6 +160,7 @@ class ConlluWriter:
         self.out = out
         self.doc_id_prefix = doc_id_prefix
         self.doc_id = doc_id
+        self._safe_prefix = not _ID_UNSAFE.search(doc_id_prefix)
         self.newdoc = newdoc
         self.nfc = nfc
         self.misc_upos_source = misc_upos_source
@@ -177,8 +178,12 @@ class ConlluWriter:
         return self._tally.counts
 
     def _next_id(self, doc: Doc) -> str:
-        raw = self.doc_id(doc, self.docs) if self.doc_id else f"{self.doc_id_prefix}{self.docs}"
-        doc_id = _ID_UNSAFE.sub("_", str(raw)) or "_"
+        if self.doc_id is None and self._safe_prefix:  # digits need no cleaning: no regex
+            doc_id = f"{self.doc_id_prefix}{self.docs}"
+        else:
+            raw = self.doc_id(doc, self.docs) if self.doc_id \
+                else f"{self.doc_id_prefix}{self.docs}"
+            doc_id = _ID_UNSAFE.sub("_", str(raw)) or "_"
         if doc_id in self._ids:
             raise ValueError(f"doc id {doc_id!r} used twice in one CoNLL-U output; "
                              "sent_ids would not be unique")
@@ -192,29 +197,35 @@ class ConlluWriter:
             self._tally.add(doc)
             return 0, 0
         cols = doc.to_array(_COLUMNS)
-        space = whitespace_mask(doc, cols[:, [7, _POS, _TAG]])
-        starts = sentence_starts(doc, cols[:, _SENT_START])
-        if _read_from_conllu(doc) and not space.any():
-            self._tally.add(doc, space, starts)
-            return self._write_as_read(doc, cols, starts)
+        # Python lists, not NumPy, from here on: a NumPy call costs ~1 µs whatever its
+        # length, and on the one-word Docs of `--doc-per line` those calls were the time.
+        orth, spacy, lemma, pos, tag, morph, sent_start, is_space = cols.T.tolist()
+        space = whitespace_list(is_space, pos, tag)
+        starts = sentence_starts(doc, sent_start)
         self._tally.add(doc, space, starts)
-        words = numpy.flatnonzero(~space)
-        if not len(words):
-            return 0, 0
+        if _read_from_conllu(doc) and True not in space:
+            return self._write_as_read(doc, cols, starts)
+        if True in space:
+            words = [i for i, s in enumerate(space) if not s]
+            if not words:
+                return 0, 0
+            orth, spacy, lemma, pos, tag, morph = (
+                [column[i] for i in words] for column in (orth, spacy, lemma, pos, tag, morph))
+        else:
+            words = list(range(n))
         doc_id = self._next_id(doc)
         c = self._caches
         if c is None or c.vocab is not doc.vocab:
             c = self._caches = _Caches(doc.vocab)
 
-        orth = cols[words, _ORTH].tolist()
         forms = list(map(c.form.__getitem__, orth))
-        after = list(map(_WS.__getitem__, cols[words, _SPACY].tolist()))
+        after = list(map(_WS.__getitem__, spacy))
         before = ""
-        gaps = numpy.flatnonzero(space)
-        if len(gaps):  # whitespace tokens: their text goes to the word before them
-            prev = (numpy.searchsorted(words, gaps) - 1).tolist()
-            for p, i in zip(prev, gaps.tolist()):
-                text = c.text[int(cols[i, _ORTH])] + _WS[int(cols[i, _SPACY])]
+        if len(words) < n:  # whitespace tokens: their text goes to the word before them
+            all_orth, all_spacy = cols[:, _ORTH].tolist(), cols[:, _SPACY].tolist()
+            for i in (i for i, s in enumerate(space) if s):
+                text = c.text[all_orth[i]] + _WS[all_spacy[i]]
+                p = bisect_left(words, i) - 1
                 if p < 0:
                     before += text
                 else:
@@ -232,30 +243,28 @@ class ConlluWriter:
             misc[0] = value if misc[0] == "_" else f"{value}|{misc[0]}"
         if self.misc_upos_source:  # what decided each UPOS, last in MISC
             sources = upos_sources(doc)
-            for k, i in enumerate(words.tolist()):
+            for k, i in enumerate(words):
                 source = sources[i]
                 if source is not None:
                     value = "UposSource=" + escape_spaces(source)
                     misc[k] = value if misc[k] == "_" else f"{misc[k]}|{value}"
 
-        lemma = cols[words, _LEMMA]
-        if (lemma == cols[words, _ORTH]).all():
+        if lemma == orth:
             lemmas = forms  # a word's own text as lemma (a word is never all whitespace)
         else:
-            lemmas = list(map(c.lemma.__getitem__, lemma.tolist()))
-        # UPOS, XPOS and FEATS once per distinct combination, found by small codes.
-        ptm = list(map(c.columns.__getitem__, zip(
-            cols[words, _POS].tolist(), c.tags(cols[words, _TAG]).tolist(),
-            c.morphs(cols[words, _MORPH]).tolist())))
+            lemmas = list(map(c.lemma.__getitem__, lemma))
+        # UPOS, XPOS and FEATS once per distinct combination.
+        ptm = list(map(c.columns.__getitem__, zip(pos, tag, morph)))
         if doc.has_annotation("DEP"):
-            heads = self._heads(doc, words.tolist(), starts)
+            heads = self._heads(doc, words, starts)
         else:
             heads = ["_\t_"] * len(words)
         bodies = [f"{form}\t{lemma}\t{columns}\t{head}\t_\t{m}"
                   for form, lemma, columns, head, m in zip(forms, lemmas, ptm, heads, misc)]
         spaced = [form + " " if a else form for form, a in zip(forms, after)]
 
-        bounds = numpy.searchsorted(words, starts + [n]).tolist()
+        bounds = [bisect_left(words, start) for start in starts] + [len(words)] \
+            if len(words) < n else starts + [n]
         numbers = self._numbers
         longest = max(b - a for a, b in zip(bounds, bounds[1:]))
         if longest >= len(numbers):
@@ -346,7 +355,6 @@ class _Caches:
         self.in_token: Dict[int, str] = {}
         self.form = StringCache(strings, self._form)
         self.lemma = StringCache(strings, lambda text: _form(text) or "_")
-        self.tags, self.morphs = Codes(), Codes()
         self.columns = _Columns(self)
         #: The whitespace after a word that is not a Doc's last → its MISC.
         self.after: Dict[str, str] = _AfterMisc()
@@ -360,7 +368,7 @@ class _Caches:
 
 
 class _Columns(Dict[Tuple[int, int, int], str]):
-    """(POS, tag code, features code) → "UPOS\tXPOS\tFEATS"."""
+    """(POS, tag, features) → "UPOS\tXPOS\tFEATS"."""
 
     def __init__(self, caches: _Caches):
         super().__init__()
@@ -373,9 +381,7 @@ class _Columns(Dict[Tuple[int, int, int], str]):
 
     def __missing__(self, key: Tuple[int, int, int]) -> str:
         pos, tag, morph = key
-        c = self.caches
-        value = self[key] = (f"{self.pos[pos]}\t{self.tag[c.tags.hashes[tag]]}\t"
-                             f"{self.morph[c.morphs.hashes[morph]]}")
+        value = self[key] = f"{self.pos[pos]}\t{self.tag[tag]}\t{self.morph[morph]}"
         return value
 
 

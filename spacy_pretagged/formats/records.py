@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 #: The tag of whitespace tokens made from line breaks and line-edge whitespace (spaCy's own
@@ -147,7 +148,16 @@ class Reading:
 
     def split(self, ranges: Iterable[Tuple[int, int]]) -> Iterator["Reading"]:
         """`slice` for many ranges: the spans are indexed once (bisect), so splitting a
-        corpus file into thousands of documents stays linear."""
+        corpus file into thousands of documents stays linear. A Reading with tokens only
+        (no spans, ids, pinyin, problems or parsed columns: most `word/tag` text) is cut
+        without that indexing: a stream splits one such Reading per line, and the index
+        would cost more than the slicing."""
+        if not (self.titles or self.compounds or self.ids or self.pinyin or self.problems
+                or self.entities or self.kept_lines
+                or _columns_of(self).count(None) < len(self.COLUMNS)):
+            for start, end in ranges:
+                yield self._tokens(start, end)
+            return
         titles = sorted(self.titles)
         compounds = sorted(self.compounds)
         ids = sorted(self.ids)
@@ -165,9 +175,7 @@ class Reading:
         pinyin_at = [i for i, _ in pinyin]
         problem_at = [p.line for p in problems]
         for start, end in ranges:
-            part = Reading(self.words[start:end], self.spaces[start:end], self.tags[start:end],
-                           self.lines[start:end], self.cols[start:end],
-                           self.sent_starts[start:end])
+            part = self._tokens(start, end)
             part.titles = [(a - start, b - start) for a, b in
                            titles[bisect_left(title_at, start):bisect_left(title_at, end)]
                            if b <= end]
@@ -194,8 +202,15 @@ class Reading:
                 first, last = part.lines[0], part.lines[-1]
                 part.problems = problems[bisect_left(problem_at, first):
                                          bisect_right(problem_at, last)]
-                part.sent_starts[0] = True
             yield part
+
+    def _tokens(self, start: int, end: int) -> "Reading":
+        """Tokens [start, end) without the spans; a unit's first token starts a sentence."""
+        part = Reading(self.words[start:end], self.spaces[start:end], self.tags[start:end],
+                       self.lines[start:end], self.cols[start:end], self.sent_starts[start:end])
+        if part.sent_starts:
+            part.sent_starts[0] = True
+        return part
 
     def line_ranges(self) -> List[Tuple[int, int]]:
         """[start, end) of each line's tokens; the line-break tokens fall outside."""
@@ -229,3 +244,6 @@ class Reading:
         self.lines.append(line)
         self.cols.append(col)
         self.sent_starts.append(None)
+
+
+_columns_of = attrgetter(*Reading.COLUMNS)  # the parsed columns, in one C call

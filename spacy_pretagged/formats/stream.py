@@ -253,13 +253,21 @@ def _drop_front(out: Reading, n: int, last_line: int) -> None:
             del values[:n]
     if out.heads is not None:
         out.heads[:] = [head - n for head in out.heads]
-    out.entities = [(a - n, b - n, label) for a, b, label in out.entities if a >= n]
-    out.kept_lines = [(i - n, line) for i, line in out.kept_lines if i >= n]
-    out.titles = [(a - n, b - n) for a, b in out.titles if a >= n]
-    out.compounds = [(a - n, b - n, label) for a, b, label in out.compounds if a >= n]
-    out.ids = [(i - n, pid, tag) for i, pid, tag in out.ids if i >= n]
-    out.pinyin = {i - n: p for i, p in out.pinyin.items() if i >= n}
-    out.problems = [p for p in out.problems if p.line > last_line]
+    # Most Readings have none of these: the guards save a list per kind per unit.
+    if out.entities:
+        out.entities = [(a - n, b - n, label) for a, b, label in out.entities if a >= n]
+    if out.kept_lines:
+        out.kept_lines = [(i - n, line) for i, line in out.kept_lines if i >= n]
+    if out.titles:
+        out.titles = [(a - n, b - n) for a, b in out.titles if a >= n]
+    if out.compounds:
+        out.compounds = [(a - n, b - n, label) for a, b, label in out.compounds if a >= n]
+    if out.ids:
+        out.ids = [(i - n, pid, tag) for i, pid, tag in out.ids if i >= n]
+    if out.pinyin:
+        out.pinyin = {i - n: p for i, p in out.pinyin.items() if i >= n}
+    if out.problems:
+        out.problems = [p for p in out.problems if p.line > last_line]
 
 
 class FileDecodeError(UnicodeDecodeError):

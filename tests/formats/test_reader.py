@@ -99,3 +99,21 @@ def test_split_carries_the_parsed_columns_reindexed():
     assert first.kept_lines == [(0, "# one")]
     assert second.kept_lines == [(0, "# two"), (3, "# after the last token")]
     assert first.lemmas is None and first.misc is None
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(lines=st.lists(st.lists(st.sampled_from(["好/a", "书/n", "看/v", "。/w"]), max_size=4),
+                      min_size=1, max_size=6),
+       cuts=st.lists(st.integers(min_value=0, max_value=30), max_size=6))
+def test_split_of_a_reading_with_tokens_only_is_the_indexed_split(hanlp_tags, lines, cuts):
+    """`Reading.split` skips its span index when there are no spans: the parts are those
+    the indexed path makes (forced here by an id past every range)."""
+    plain = Reader(hanlp_tags).read("\n".join(" ".join(line) for line in lines))
+    n = len(plain)
+    bounds = sorted({0, n, *(c for c in cuts if c <= n)})
+    ranges = list(zip(bounds, bounds[1:]))
+    indexed = Reader(hanlp_tags).read("\n".join(" ".join(line) for line in lines))
+    indexed.ids = [(n, "id", "m")]
+    got = list(plain.split(ranges))
+    want = list(indexed.split(ranges))
+    assert [vars(part) for part in got] == [vars(part) for part in want]

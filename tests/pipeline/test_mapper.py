@@ -2,10 +2,15 @@
 import numpy
 import pytest
 import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spacy.tokens import Doc
 
+from spacy_pretagged import mapper as mapper_module
 from spacy_pretagged import tagsets
+from spacy_pretagged.doc_keys import UPOS_SOURCE_KEY
 from spacy_pretagged.mapper import PretaggedTagMapper
+from tests.helpers import examples
 
 NAME = "spacy_pretagged.PretaggedTokenizer.v1"
 
@@ -312,3 +317,59 @@ def test_given_tags_after_retokenizing_are_reported_not_misapplied():
         [nlp.vocab.strings.add("rr"), 0, nlp.vocab.strings.add("n")], dtype="uint64").tobytes()
     nlp.get_pipe("pretagged_tag_mapper")(doc)
     assert [(t.tag_, t.pos_) for t in doc] == [("rr", "PRON"), ("zz", "X"), ("n", "NOUN")]
+
+
+# The short-Doc path (`mapper.SHORT_DOC`, Python lists) must map exactly as the array path:
+# random Docs of words the rules name, shapes, unknown tags, whitespace, features and lemmas
+# already set, each mapped both ways.
+_RULE_TAGS = ["a", "c", "d", "f", "m", "p", "q", "r", "u", "ude2", "v", "vn", "w", "x"]
+_HANLP_TAGS = _RULE_TAGS + list(tagsets.load("hanlp").rows)[:30] + ["vvn", "nope", "_SP", ""]
+_RULE_WORDS = [r.word for r in tagsets.word_rules("hanlp") if not r.word.startswith("@")][:30] \
+    + ["的", "，", "。", "123", "ABC", "‰", "+", "书", " ", "\n", "xyz"]
+_FEATS = ["", "", "Person=1", "Aspect=Perf", "Number=Plur|Person=3"]
+
+
+@st.composite
+def _mapper_docs(draw, vocab):
+    n = draw(st.integers(min_value=1, max_value=14))
+    pick = lambda options: draw(st.lists(st.sampled_from(options), min_size=n, max_size=n))  # noqa: E731
+    words = pick(_RULE_WORDS)
+    lemmas = [w if keep else "" for w, keep in zip(pick(_RULE_WORDS), pick([True, False]))]
+    return Doc(vocab, words=words, spaces=pick([True, False]), tags=pick(_HANLP_TAGS),
+               lemmas=lemmas, morphs=pick(_FEATS))
+
+
+def _mapped(mapper, doc, short_doc, monkeypatch):
+    monkeypatch.setattr(mapper_module, "SHORT_DOC", short_doc)
+    doc = mapper(doc.copy())
+    return ([(t.pos, t.morph.key, t.lemma, t.tag) for t in doc],
+            doc.user_data.get(UPOS_SOURCE_KEY))
+
+
+@pytest.mark.parametrize("changes", [{}, {"upos_source": False}, {"conventions": "ud_guidelines"},
+                                     {"overrides": {"n": "PROPN", "v": {"POS": "VERB",
+                                                                       "MORPH": "Mood=Ind"}}}])
+@settings(max_examples=examples(150), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_short_doc_path_maps_as_the_array_path(changes, data, monkeypatch):
+    nlp = _nlps.get(str(changes)) or _nlps.setdefault(str(changes), make_nlp(**changes))
+    mapper = nlp.get_pipe("pretagged_tag_mapper")
+    doc = data.draw(_mapper_docs(nlp.vocab))
+    assert _mapped(mapper, doc, 1000, monkeypatch) == _mapped(mapper, doc, 0, monkeypatch)
+
+
+_nlps: dict = {}
+
+
+def test_an_unknown_tag_gets_no_features_of_a_table_neighbour(monkeypatch):
+    """The array path once gave a tag in no table the features of the table key its hash
+    sorted next to; both paths give none."""
+    nlp = make_nlp()
+    mapper = nlp.get_pipe("pretagged_tag_mapper")
+    tags = [f"unknown{i}" for i in range(200)]
+    doc = Doc(nlp.vocab, words=["w"] * len(tags), tags=tags)
+    for short_doc in (0, 1000):
+        monkeypatch.setattr(mapper_module, "SHORT_DOC", short_doc)
+        mapped = mapper(doc.copy())
+        assert {(t.pos_, str(t.morph)) for t in mapped} == {("X", "")}
