@@ -33,11 +33,9 @@ block by block, one sentence at a time, so memory stays flat in the file's size.
 """
 from __future__ import annotations
 
-import gc
-from collections import deque
 from typing import Iterable, Iterator, List, Optional, Set, Tuple
 
-from .reader import split_lines
+from .reader import read_whole, split_lines
 from .records import PretaggedFormatError, Problem, Reading
 from .settings import ReaderSettings
 
@@ -82,13 +80,7 @@ class ConlluReader:
 
     def read(self, text: str, source: Optional[str] = None) -> Reading:
         """The whole of `text` as one Reading (`stream` over one piece)."""
-        enabled = gc.isenabled()
-        gc.disable()  # as Reader.read: no cycles are made, the collector only costs time
-        try:
-            return deque(self.stream((text,), source), maxlen=1)[0]
-        finally:
-            if enabled:
-                gc.enable()
+        return read_whole(self.stream, text, source)
 
     def stream(self, pieces: Iterable[str], source: Optional[str] = None) -> Iterator[Reading]:
         """Read a file that arrives in pieces; yields the Reading being built (always the

@@ -29,12 +29,10 @@ entity that does not fit is dropped; each is reported (or raised, `on_error = "r
 """
 from __future__ import annotations
 
-import gc
 import json
-from collections import deque
 from typing import Any, Collection, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from .reader import split_lines
+from .reader import read_whole, split_lines
 from .records import SPACE_TAG, PretaggedFormatError, Problem, Reading, excerpt
 from .settings import ReaderSettings
 from .trees import heads_in_reading, tree_error
@@ -65,13 +63,7 @@ class HanLPJsonReader:
 
     def read(self, text: str, source: Optional[str] = None) -> Reading:
         """The whole of `text` as one Reading (`stream` over one piece)."""
-        enabled = gc.isenabled()
-        gc.disable()  # as Reader.read: no cycles made, no full collections while reading
-        try:
-            return deque(self.stream((text,), source), maxlen=1)[0]
-        finally:
-            if enabled:
-                gc.enable()
+        return read_whole(self.stream, text, source)
 
     def stream(self, pieces: Iterable[str], source: Optional[str] = None) -> Iterator[Reading]:
         """Read JSON text arriving in pieces, a line at a time, yielding the Reading being built

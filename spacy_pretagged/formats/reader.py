@@ -110,6 +110,22 @@ class _Whitespace:
         return bool(self.parts) and self.parts[-1][-1] in "\r\n" and self.flush(out, tag)
 
 
+def read_whole(stream: Callable[..., Iterable[Reading]], text: str,
+               source: Optional[str] = None) -> Reading:
+    """The whole of `text` as one Reading: a reader's `stream` over one piece, its last
+    yield. One read allocates a few tuples per token and no reference cycles; with the
+    cyclic collector on, its full collections re-scan all of them again and again while a
+    big text is read, which makes time grow faster than the input. Off for the read only.
+    Every reader's `read` (word/tag text, CoNLL-U, HanLP JSON) is this."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return deque(stream((text,), source), maxlen=1)[0]
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Reader:
     """A configured reader. Build it once (it compiles the tagset's boundary regex), then
     `read()` any number of texts."""
@@ -142,16 +158,7 @@ class Reader:
 
     def read(self, text: str, source: Optional[str] = None) -> Reading:
         """The whole of `text` as one Reading (`stream` over one piece)."""
-        # One read allocates a few tuples per token and no reference cycles; with the cyclic
-        # collector on, its full collections re-scan all of them again and again while a big
-        # text is read, which makes time grow faster than the input. Off for the read only.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return deque(self.stream((text,), source), maxlen=1)[0]
-        finally:
-            if enabled:
-                gc.enable()
+        return read_whole(self.stream, text, source)
 
     def stream(self, pieces: Iterable[str], source: Optional[str] = None) -> Iterator[Reading]:
         """Read a text that arrives in pieces (a file, block by block), a line at a time.
