@@ -500,7 +500,7 @@ def test_a_dask_worker_killed_mid_run_costs_nothing(big, tmp_path, seed):
     def kill_one(proc):
         workers = wait_for_children(proc, 2, WORKER)
         converting(proc, tmp_path)
-        time.sleep(rng.uniform(0, 1.5))
+        time.sleep(rng.uniform(0, 0.8))
         assert proc.poll() is None, "finished before the kill"
         os.kill(rng.choice(workers), signal.SIGKILL)
 

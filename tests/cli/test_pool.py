@@ -195,7 +195,7 @@ def big(tmp_path_factory):
     """A PKU file that keeps 2 workers busy for seconds (8 chunks), and what `-n 2` makes
     of it when nothing goes wrong."""
     tmp = tmp_path_factory.mktemp("big")
-    big_pku(tmp / "big.txt", lines=6000)
+    big_pku(tmp / "big.txt", lines=15000)
     out = run("convert", tmp / "big.txt", tmp / "want.conllu", "--to", "conllu", *PKU,
               "-n", "2")
     assert out.returncode == 0, out.stderr
@@ -215,7 +215,7 @@ def test_a_worker_killed_at_a_random_moment_costs_nothing(big, tmp_path, seed):
 
     def kill_one(proc):
         workers = wait_for_children(proc, 2)
-        time.sleep(rng.uniform(0.2, 3.0))
+        time.sleep(rng.uniform(0.1, 2.0))
         assert proc.poll() is None, "finished before the kill"
         killed.append(rng.choice(workers))
         os.kill(killed[0], signal.SIGKILL)
