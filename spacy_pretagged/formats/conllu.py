@@ -38,6 +38,7 @@ from typing import Iterable, Iterator, List, Optional, Set, Tuple
 from .reader import read_whole, split_lines
 from .records import PretaggedFormatError, Problem, Reading
 from .settings import ReaderSettings
+from .trees import heads_in_reading, tree_error
 
 #: The 17 Universal POS tags (tagsets.UPOS; repeated here: formats sits below tagsets).
 UPOS = frozenset(
@@ -256,43 +257,21 @@ class ConlluReader:
         if all(h == "_" for h in given):
             return none
         heads: List[int] = []
-        roots: List[int] = []
-        for k, (line_no, f) in enumerate(rows):
+        for line_no, f in rows:
             h = f[6]
             if not h.isdigit() or int(h) > n:
                 what = "no HEAD (HEADs given for other words of the sentence)" if h == "_" \
                     else f"HEAD {h!r} is not a word of the sentence (0 to {n})"
                 self._tree_problem(out, source, line_no, f, what)
                 return none
-            h_i = int(h)
-            if h_i == 0:
-                roots.append(k)
-            heads.append(h_i - 1 if h_i else k)
-        line_of = rows[0][0]
-        if len(roots) != 1:
-            what = "no word has HEAD 0 (no root)" if not roots else \
-                f"{len(roots)} words have HEAD 0 (words {', '.join(str(r + 1) for r in roots)})"
-            self._tree_problem(out, source, line_of, rows[0][1], what)
+            heads.append(int(h))
+        fault = tree_error(heads)
+        if fault is not None:
+            k, what = fault
+            self._tree_problem(out, source, rows[k][0], rows[k][1], what)
             return none
-        # Every word must reach the root: walk up, marking words known to reach it.
-        reaches = [False] * n
-        reaches[roots[0]] = True
-        for k in range(n):
-            path: List[int] = []
-            j = k
-            while not reaches[j]:
-                if j in path:
-                    cycle = path[path.index(j):]
-                    self._tree_problem(out, source, rows[k][0], rows[k][1],
-                                       "heads form a cycle (words "
-                                       f"{' → '.join(str(c + 1) for c in cycle + [j])})")
-                    return none
-                path.append(j)
-                j = heads[j]
-            for p in path:
-                reaches[p] = True
         deps = ["" if f[7] == "_" else f[7] for _, f in rows]
-        return [start + h for h in heads], deps
+        return heads_in_reading(heads, range(start, start + n)), deps
 
     def _tree_problem(self, out: Reading, source: Optional[str], line_no: int,
                       fields: List[str], what: str) -> None:

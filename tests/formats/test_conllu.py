@@ -96,8 +96,9 @@ def broken(line_no, new_line):
 
 
 @pytest.mark.parametrize("line_no, line, kind, message", [
-    (5, "2\t爱\t爱\tVERB\tVV\t_\t2\troot\t_\tSpaceAfter=No", "conllu_tree", "no root"),
-    (4, "1\t我\t我\tPRON\tPN\t_\t0\tnsubj\t_\tSpaceAfter=No", "conllu_tree", "2 words have HEAD 0"),
+    (5, "2\t爱\t爱\tVERB\tVV\t_\t2\troot\t_\tSpaceAfter=No", "conllu_tree", "word 2 is its own head"),
+    # two roots: the problem names the second, word 2 (line 5)
+    (4, "1\t我\t我\tPRON\tPN\t_\t0\tnsubj\t_\tSpaceAfter=No", "conllu_tree", r"2 roots \(words 1, 2\)"),
     (4, "1\t我\t我\tPRON\tPN\t_\t9\tnsubj\t_\tSpaceAfter=No", "conllu_tree", "not a word"),
     (4, "1\t我\t我\tPRON\tPN\t_\t_\t_\t_\tSpaceAfter=No", "conllu_tree", "no HEAD"),
     (4, "1\t我\t我\tPRON\tPN\t_\t2\tnsubj\t_", "conllu_columns", "9 tab-separated columns"),
@@ -109,7 +110,8 @@ def test_problems_name_their_line_strict_and_lenient(line_no, line, kind, messag
     text = broken(line_no, line)
     with pytest.raises(PretaggedFormatError, match=message) as e:
         reader().read(text, source="f.conllu")
-    assert str(e.value).startswith(f"f.conllu:{line_no if kind != 'conllu_tree' else 4}:")
+    at = 5 if "roots" in message else line_no  # the line of the word at fault
+    assert str(e.value).startswith(f"f.conllu:{at}:")
     r = reader(on_error="warn").read(text, source="f.conllu")
     assert [p.kind for p in r.problems] == [kind]
     if kind in ("conllu_tree", "conllu_text"):
@@ -125,7 +127,7 @@ def test_problems_name_their_line_strict_and_lenient(line_no, line, kind, messag
 def test_a_cycle_is_reported_not_followed():
     text = broken(4, "1\t我\t我\tPRON\tPN\t_\t3\tnsubj\t_\tSpaceAfter=No")
     text = text.replace("3\t北京\t北京\tPROPN\tNR\t_\t2", "3\t北京\t北京\tPROPN\tNR\t_\t1")
-    with pytest.raises(PretaggedFormatError, match=r"cycle \(words 1 → 3 → 1\)"):
+    with pytest.raises(PretaggedFormatError, match=r"words 1, 3 are heads of each other \(a cycle\)"):
         reader().read(text)
 
 
