@@ -216,23 +216,16 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
             # A parse decides the sentences (spaCy refuses SENT_START beside HEAD).
             doc.from_array(_TAG, columns[:, :1])  # type: ignore[arg-type]
             return doc
-        # Sentence starts are few (a line's first token, a break after a title): found by
-        # `list.index`, a C-level scan, not a Python step per token. Doc.__init__'s
-        # encoding: 1 starts, -1 does not, 0 undecided (the None of the list).
-        starts = reading.sent_starts
-        for value, code in ((True, 1), (False, 2 ** 64 - 1)):
-            i = -1
-            try:
-                while True:
-                    i = starts.index(value, i + 1)
-                    columns[i, 1] = code
-            except ValueError:
-                pass
+        # Doc.__init__'s encoding: 1 starts, -1 does not, 0 undecided (the None of the
+        # list); one C-level `map` over the list. (A CoNLL-U sentence decides every token.)
+        columns[:, 1] = numpy.fromiter(map(_SENT_START_CODES.__getitem__, reading.sent_starts),
+                                       dtype="uint64", count=n)
         doc.from_array(_TAG_SENT_START, columns)  # type: ignore[arg-type]  # thinc's Ints2d
     return doc
 
 
 _TAG_SENT_START = [TAG, SENT_START]
+_SENT_START_CODES = {True: 1, False: 2 ** 64 - 1, None: 0}
 _TAG = [TAG]
 
 
@@ -264,13 +257,15 @@ def set_parsed_columns(doc: Doc, reading: Reading) -> None:
     n = len(doc)
     attrs: List[int] = []
     arrays: List[numpy.ndarray] = []
+    # Per distinct value, not per token: C-level `map`s over dicts and sets (a sentence of
+    # a UD file is one Doc, so what is paid per Doc counts as much as per token).
     if reading.upos is not None:
-        pos_ids = doc_keys.POS_IDS
-        unknown = sorted({u for u in reading.upos if u and u not in pos_ids})
+        unknown = set(reading.upos).difference(_UPOS_IDS)
         if unknown:
-            raise ValueError(f"not a Universal POS tag: {', '.join(map(repr, unknown[:5]))}")
+            shown = ", ".join(map(repr, sorted(unknown)[:5]))
+            raise ValueError(f"not a Universal POS tag: {shown}")
         attrs.append(POS)
-        arrays.append(numpy.fromiter((pos_ids[u] if u else 0 for u in reading.upos),
+        arrays.append(numpy.fromiter(map(_UPOS_IDS.__getitem__, reading.upos),
                                      dtype="uint64", count=n))
         if arrays[-1].any():
             doc.user_data[doc_keys.GIVEN_UPOS_KEY] = arrays[-1].astype("uint8").tobytes()
@@ -278,11 +273,13 @@ def set_parsed_columns(doc: Doc, reading: Reading) -> None:
         attrs.append(LEMMA)
         arrays.append(_hashes(doc.vocab.strings.add, reading.lemmas))
     if reading.feats is not None:
-        add_morph = doc.vocab.morphology.add
+        morphology = doc.vocab.morphology
         attrs.append(MORPH)
-        arrays.append(_hashes(add_morph, reading.feats))
-        written = [doc.vocab.morphology.get(h) if h else "" for h in arrays[-1].tolist()]
-        if written != reading.feats:
+        arrays.append(_hashes(morphology.add, reading.feats))
+        # spaCy keeps features in its own order and spelling: where it would write them
+        # back otherwise, the text as written is kept too.
+        if any(feats and morphology.get(morphology.add(feats)) != feats
+               for feats in set(reading.feats)):
             doc.user_data[doc_keys.FEATS_KEY] = list(reading.feats)
     parsed = has_parse(reading)
     if parsed:
@@ -306,6 +303,10 @@ def set_parsed_columns(doc: Doc, reading: Reading) -> None:
         doc.from_array(attrs, numpy.stack(arrays, axis=1))  # type: ignore[arg-type]
     if parsed and n:
         _keep_unparsed_sentences(doc, reading, deps)
+
+
+#: UPOS → spaCy's id, and "" (not given) → 0.
+_UPOS_IDS = {**doc_keys.POS_IDS, "": 0}
 
 
 def _keep_unparsed_sentences(doc: Doc, reading: Reading, deps: numpy.ndarray) -> None:

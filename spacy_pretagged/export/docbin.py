@@ -56,6 +56,7 @@ _STRING_ATTRS: List[Union[int, str]] = [ORTH, TAG, LEMMA, NORM, DEP, ENT_TYPE, E
 #: at most 4 MB.
 _SPOOL_LEVEL = 1
 _BLOCK = 1 << 22
+_GATHER = 1 << 20
 
 
 class DocBinWriter:
@@ -149,11 +150,15 @@ class DocBinWriter:
             hashes, morph = table[:, self._string_columns], table[:, self._morph_column]
         else:
             hashes, morph = doc.to_array(_STRING_ATTRS), doc.to_array(MORPH)
-        new = set(numpy.unique(hashes).tolist()) - self._seen
+        # A set of the column's values, not `numpy.unique`: on the few dozen tokens of a
+        # sentence its sort and calls cost several times the set.
+        new = set(hashes.ravel().tolist())
+        new -= self._seen
         if new:
             self.strings.update(map(vocab.strings.__getitem__, new))
             self._seen |= new
-        morphs = set(numpy.unique(morph).tolist()) - self._seen_morph
+        morphs = set(morph.tolist())
+        morphs -= self._seen_morph
         if morphs:
             self.strings.update(str(MorphAnalysis.from_id(vocab, key)) for key in morphs)
             self._seen_morph |= morphs
@@ -219,23 +224,36 @@ class DocBinWriter:
 
 
 class _Spool:
-    """Bytes written to an anonymous temporary file, zlib-compressed at level 1 as they
-    come, and read back once, in blocks of at most `_BLOCK` bytes (a block of the spool
-    expands about 12-fold)."""
+    """Bytes written to an anonymous temporary file, zlib-compressed at level 1 a block at a
+    time, and read back once, in blocks of at most `_BLOCK` bytes (a block of the spool
+    expands about 12-fold). The pieces (a Doc's token table, its user data, its spans: three
+    a Doc) are gathered to `_GATHER` bytes before zlib sees them: a `compress` call per
+    piece cost more than the compression of the month's 124 MB."""
 
     def __init__(self, spool_dir: Optional[PathLike]):
         self._file: IO[bytes] = tempfile.TemporaryFile(
             dir=None if spool_dir is None else str(spool_dir))
         self._packer = zlib.compressobj(_SPOOL_LEVEL)
+        self._pending: List[bytes] = []
+        self._pending_size = 0
         self.size = 0  # bytes written, before compression
         self.items = 0  # pieces written
 
     def write(self, data: bytes) -> None:
-        self._file.write(self._packer.compress(data))
+        self._pending.append(data)
+        self._pending_size += len(data)
         self.size += len(data)
         self.items += 1
+        if self._pending_size >= _GATHER:
+            self._compress_pending()
+
+    def _compress_pending(self) -> None:
+        self._file.write(self._packer.compress(b"".join(self._pending)))
+        self._pending.clear()
+        self._pending_size = 0
 
     def read(self) -> Iterator[bytes]:
+        self._compress_pending()
         self._file.write(self._packer.flush())
         self._file.seek(0)
         unpack = zlib.decompressobj()

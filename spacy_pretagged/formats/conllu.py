@@ -33,7 +33,9 @@ block by block, one sentence at a time, so memory stays flat in the file's size.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, List, Optional, Set, Tuple
+from functools import lru_cache
+from itertools import chain
+from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .reader import read_whole, split_lines
 from .records import PretaggedFormatError, Problem, Reading
@@ -49,6 +51,49 @@ _TEXT = "# text = "
 
 def _no_space(misc: str) -> bool:
     return misc != "_" and "SpaceAfter=No" in misc.split("|")
+
+
+#: "1", "2", "3", …: the IDs of a plain sentence's word lines, grown as needed.
+_IDS: List[str] = []
+
+
+def _line_batches(pieces: Iterable[str]) -> Iterator[List[str]]:
+    """The lines of the text the pieces make, a list of them per piece, the last line (""
+    after a final line break) included: what `split_lines` yields, without a Python step
+    per line. CoNLL-U breaks lines at LF; from the first piece with a CR on, `split_lines`
+    decides (`\r\n` and a lone `\r` are line breaks there), in lists of 4096 lines."""
+    head = ""
+    pieces = iter(pieces)
+    for piece in pieces:
+        if "\r" in piece:
+            batch: List[str] = []
+            for line, _brk in split_lines(chain((head + piece,), pieces)):
+                batch.append(line)
+                if len(batch) == 4096:
+                    yield batch
+                    batch = []
+            yield batch
+            return
+        lines = piece.split("\n")
+        lines[0] = head + lines[0]
+        head = lines.pop()
+        yield lines
+    yield [head]
+
+
+@lru_cache(maxsize=4096)
+def _space_after(misc: str) -> bool:
+    """Whether a word's MISC lets a space follow it (no `SpaceAfter=No`); cached, as a
+    file has few distinct MISC values."""
+    return not _no_space(misc)
+
+
+_BLANK = {"_": ""}
+
+
+def _blanks(column: Sequence[str]) -> List[str]:
+    """The column with `_` (not given) as ""."""
+    return list(map(_BLANK.get, column, column))
 
 
 class _Sentence:
@@ -91,22 +136,63 @@ class ConlluReader:
         out.sentence_units = True
         for name in Reading.COLUMNS:
             setattr(out, name, [])
-        sentence = _Sentence()
-        line_no = 0
-        for line, _brk in split_lines(pieces):
-            line_no += 1
-            if line_no == 1 and line.startswith("\ufeff"):
-                line = line[1:]
-            if not line or line.isspace():
-                if sentence:
-                    self._finish(sentence, out, source)
-                    sentence = _Sentence()
+        block: List[str] = []  # the lines of the sentence being gathered
+        first = 0  # the line number of its first line
+        line_no = 0  # lines before the batch
+        for lines in _line_batches(pieces):
+            if not line_no and lines and lines[0].startswith("\ufeff"):
+                lines[0] = lines[0][1:]
+            at = 0
+            # Blank lines end sentences; a C-speed scan, the lines between taken as slices.
+            for end in [i for i, line in enumerate(lines) if not line or line.isspace()]:
+                if at < end:
+                    if not block:
+                        first = line_no + at + 1
+                    block += lines[at:end]
+                if block:
+                    self._sentence(block, first, out, source)
+                    block = []
                     yield out
-                continue
-            if not sentence:
-                sentence.first_line = line_no
-            elif sentence.broken:
-                continue  # reported once, at its first broken line; skipped whole
+                at = end + 1
+            if at < len(lines):
+                if not block:
+                    first = line_no + at + 1
+                block += lines[at:]
+            line_no += len(lines)
+        if block:
+            self._sentence(block, first, out, source)
+        yield out
+
+    def _sentence(self, lines: List[str], first: int, out: Reading,
+                  source: Optional[str]) -> None:
+        """Read the lines of one sentence (`first`: the line number of the first) into
+        `out`. A sentence of comments and plain word lines — 10 columns, IDs 1, 2, 3, …, a
+        FORM each: nearly every sentence of a treebank — is taken whole; any other goes
+        line by line (`_sentence_by_line`), which reports what is wrong where."""
+        c = 0
+        while c < len(lines) and lines[c][:1] == "#":
+            c += 1
+        rows = [line.split("\t") for line in lines[c:]]
+        n = len(rows)
+        if n and set(map(len, rows)) == {10}:
+            if len(_IDS) < n:
+                _IDS.extend(map(str, range(len(_IDS) + 1, n + 1)))
+            if [f[0] for f in rows] == _IDS[:n] and all(f[1] for f in rows):
+                sentence = _Sentence()
+                sentence.first_line = first
+                sentence.comments = lines[:c]
+                sentence.rows = list(zip(range(first + c, first + c + n), rows))
+                self._finish(sentence, out, source)
+                return
+        self._sentence_by_line(lines, first, out, source)
+
+    def _sentence_by_line(self, lines: List[str], first: int, out: Reading,
+                          source: Optional[str]) -> None:
+        sentence = _Sentence()
+        sentence.first_line = first
+        for line_no, line in enumerate(lines, first):
+            if sentence.broken:
+                break  # reported once, at its first broken line; skipped whole
             if line[0] == "#" and not sentence.rows and not sentence.extra:
                 sentence.comments.append(line)
                 continue
@@ -131,20 +217,18 @@ class ConlluReader:
                 sentence.rows.append((line_no, fields))
             elif "-" in word_id or "." in word_id:
                 # Multiword-token range or empty node: kept, placed by its ID on writing.
-                first = word_id.split("-" if "-" in word_id else ".")[0]
-                if not first.isdigit():
+                low = word_id.split("-" if "-" in word_id else ".")[0]
+                if not low.isdigit():
                     self._line_problem(sentence, out, source, Problem(
                         "conllu_id", f"not a word ID, range or empty node: {word_id!r}",
                         line_no, 1, line))
                     continue
-                sentence.extra.append((max(int(first), 1), line))
+                sentence.extra.append((max(int(low), 1), line))
             else:
                 self._line_problem(sentence, out, source, Problem(
                     "conllu_id", f"not a word ID, range or empty node: {word_id!r}", line_no,
                     1, line))
-        if sentence:
-            self._finish(sentence, out, source)
-        yield out
+        self._finish(sentence, out, source)
 
     def _line_problem(self, sentence: _Sentence, out: Reading, source: Optional[str],
                       problem: Problem) -> None:
@@ -174,9 +258,12 @@ class ConlluReader:
                 source)
             return
         n = len(rows)
-        words = [f[1] for _, f in rows]
-        misc = [f[9] for _, f in rows]
-        spaces = [not _no_space(m) for m in misc]
+        # The columns at once (one `zip`), and "_" → "" by a C-level `map` over a dict:
+        # a treebank's sentence is a Doc, so the Python steps per token are the cost.
+        ids, forms, lemma, upos_col, xpos, feats, head, deprel, deps_col, misc = \
+            zip(*[f for _, f in rows])
+        words = list(forms)
+        spaces = list(map(_space_after, misc))
         # A multiword token's range line decides the spacing of its last word; its other
         # words are written together.
         ranges: List[Tuple[int, int, str, str]] = []
@@ -193,26 +280,29 @@ class ConlluReader:
             spaces[b - 1] = not _no_space(range_misc)
         lines = [line_no for line_no, _ in rows]
         self._check_text(sentence, words, spaces, ranges, out, source)
-        heads, deps = self._tree(rows, start, out, source)
-        upos, tags = [], []
-        for _, f in rows:
-            u, x = f[3], f[4]
-            if u in UPOS:
-                upos.append(u)
-                tags.append("" if x == "_" else x)
-            else:  # `_`, or CoNLL-X's CPOSTAG: not given; the tag as spaCy's reader takes it
-                upos.append("")
-                tags.append(x if x != "_" else ("" if u == "_" else u))
+        heads, deps = self._tree(rows, head, deprel, start, out, source)
+        if UPOS.issuperset(upos_col):  # every word has its UPOS: the tags are the XPOS
+            upos = list(upos_col)
+            tags = _blanks(xpos)
+        else:
+            upos, tags = [], []
+            for u, x in zip(upos_col, xpos):
+                if u in UPOS:
+                    upos.append(u)
+                    tags.append("" if x == "_" else x)
+                else:  # `_`, or CoNLL-X's CPOSTAG: not given; the tag as spaCy's reader has it
+                    upos.append("")
+                    tags.append(x if x != "_" else ("" if u == "_" else u))
         out.extend(words, spaces, tags, 0, [1] * n)
         out.lines[start:] = lines
         out.sent_starts[start:] = [True] + [False] * (n - 1)
         out.upos += upos  # type: ignore[operator]
-        out.lemmas += ["" if f[2] == "_" else f[2] for _, f in rows]  # type: ignore[operator]
-        out.feats += ["" if f[5] == "_" else f[5] for _, f in rows]  # type: ignore[operator]
+        out.lemmas += _blanks(lemma)  # type: ignore[operator]
+        out.feats += _blanks(feats)  # type: ignore[operator]
         out.heads += heads  # type: ignore[operator]
         out.deps += deps  # type: ignore[operator]
-        out.misc += ["" if m == "_" else m for m in misc]  # type: ignore[operator]
-        out.enhanced += ["" if f[8] == "_" else f[8] for _, f in rows]  # type: ignore[operator]
+        out.misc += _blanks(misc)  # type: ignore[operator]
+        out.enhanced += _blanks(deps_col)  # type: ignore[operator]
         out.kept_lines += [(start, line) for line in sentence.comments]
         out.kept_lines += [(start + k - 1, line) for k, line in sentence.extra]
 
@@ -246,32 +336,31 @@ class ConlluReader:
                                            if c.startswith(_TEXT)),
                 len(_TEXT) + at + 1, given), source)
 
-    def _tree(self, rows: List[Tuple[int, List[str]]], start: int, out: Reading,
+    def _tree(self, rows: List[Tuple[int, List[str]]], given: Sequence[str],
+              deprel: Sequence[str], start: int, out: Reading,
               source: Optional[str]) -> Tuple[List[int], List[str]]:
-        """Heads as token indices of `out` and DEPRELs; a sentence without HEADs (all `_`)
-        or whose heads form no tree (a reported problem) gets none: each word its own head,
-        DEPREL ""."""
+        """Heads as token indices of `out` and DEPRELs (`given`: the HEAD column, `deprel`
+        the DEPREL column); a sentence without HEADs (all `_`) or whose heads form no tree
+        (a reported problem) gets none: each word its own head, DEPREL ""."""
         n = len(rows)
         none = (list(range(start, start + n)), [""] * n)
-        given = [f[6] for _, f in rows]
-        if all(h == "_" for h in given):
+        if given.count("_") == n:
             return none
-        heads: List[int] = []
-        for line_no, f in rows:
-            h = f[6]
-            if not h.isdigit() or int(h) > n:
-                what = "no HEAD (HEADs given for other words of the sentence)" if h == "_" \
-                    else f"HEAD {h!r} is not a word of the sentence (0 to {n})"
-                self._tree_problem(out, source, line_no, f, what)
-                return none
-            heads.append(int(h))
+        if all(map(str.isdigit, given)) and max(map(int, given)) <= n:
+            heads = list(map(int, given))
+        else:
+            for (line_no, f), h in zip(rows, given):
+                if not h.isdigit() or int(h) > n:
+                    what = "no HEAD (HEADs given for other words of the sentence)" if h == "_" \
+                        else f"HEAD {h!r} is not a word of the sentence (0 to {n})"
+                    self._tree_problem(out, source, line_no, f, what)
+                    return none
         fault = tree_error(heads)
         if fault is not None:
             k, what = fault
             self._tree_problem(out, source, rows[k][0], rows[k][1], what)
             return none
-        deps = ["" if f[7] == "_" else f[7] for _, f in rows]
-        return heads_in_reading(heads, range(start, start + n)), deps
+        return heads_in_reading(heads, range(start, start + n)), _blanks(deprel)
 
     def _tree_problem(self, out: Reading, source: Optional[str], line_no: int,
                       fields: List[str], what: str) -> None:

@@ -87,6 +87,30 @@ def test_given_upos_is_kept_and_missing_upos_mapped_unless_remap(nlp):
     assert doc[4].pos_ == "X"  # no XPOS: nothing to map from
 
 
+def test_a_sentence_whose_every_upos_is_given_is_kept_whole(nlp):
+    """The mapper's shortcut for Docs whose every word has its UPOS (`_keep_given`): POS,
+    features, lemma and tag as read, every source `given`, no rule listed as fired; a given
+    tag a tagger overwrote comes back, as on the general path (the first sentence has
+    XPOS, the second none)."""
+    import numpy
+    from spacy.attrs import LEMMA, MORPH, POS, TAG
+
+    from spacy_pretagged import doc_keys
+
+    mapper = nlp.get_pipe("pretagged_tag_mapper")
+    for doc in sentences(nlp, SAMPLE)[:2]:
+        before = doc.to_array([POS, MORPH, LEMMA, TAG])
+        assert before[:, 0].all()  # every word came with its UPOS
+        doc.user_data[doc_keys.GIVEN_TAGS_KEY] = numpy.asarray(
+            before[:, 3], dtype="uint64").tobytes()
+        if before[0, 3]:  # a tag the file gave, overwritten as a tagger would
+            doc[0].tag_ = "zz"
+        mapper(doc)
+        assert (doc.to_array([POS, MORPH, LEMMA, TAG]) == before).all()
+        assert {t._.upos_source for t in doc} == {"given"}
+        assert doc.user_data[doc_keys.UPOS_SOURCE_KEY][1] == []
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not UD_FILES, reason="SPACY_PRETAGGED_CORPORA is not set")
 @pytest.mark.parametrize("path", UD_FILES, ids=lambda p: p.name)

@@ -1,8 +1,11 @@
 """The CoNLL-U reader (formats/conllu.py): columns, spacing, kept lines, units, and every
 problem reported with its line (strict) or counted and survived (lenient)."""
 import io
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spacy_pretagged.formats import PretaggedFormatError, ReaderSettings, Units, unit_ranges
 from spacy_pretagged.formats.conllu import ConlluReader
@@ -148,3 +151,39 @@ def test_a_sentence_broken_on_its_first_line_is_skipped_whole():
     r = reader(on_error="warn").read(text)
     assert [(p.kind, p.line) for p in r.problems] == [("conllu_columns", 1)]
     assert r.words[0] == "我" and r.lines[0] == 7
+
+
+# The reader takes a plain sentence whole (`_sentence`) and any other line by line
+# (`_sentence_by_line`): both must read every text alike, however it arrives in pieces.
+_LINES = SAMPLE.split("\n") + [
+    "", "\t", "1\t北京\t北京\tPROPN\tNR\t_\t0\troot\t_\t_", "2\t\t_\t_\t_\t_\t_\t_\t_\t_",
+    "01\t我\t_\t_\t_\t_\t_\t_\t_\t_", "1\t我\t_\t_", "# late comment", "x\ty",
+    "3\t了\t_\t_\tAS\t_\t1\tdep\t_\t_", "1.1\t的\t_\t_\t_\t_\t_\t_\t_\t_",
+]
+
+
+def _read(text, pieces, by_line=False):
+    r = reader(on_error="warn")
+    if by_line:
+        r._sentence = r._sentence_by_line  # type: ignore[method-assign]
+    cut = [text[a:b] for a, b in zip([0] + pieces, pieces + [len(text)])]
+    out = list(Units("line")(r.stream(cut)))
+    return [(u.words, u.spaces, u.tags, u.upos, u.heads, u.deps, u.misc, u.lines,
+             u.kept_lines) for u in out], [tuple(p) for u in out for p in u.problems]
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.sampled_from(_LINES), max_size=40),
+       breaks=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=1, max_size=3),
+       bom=st.booleans(), cuts=st.lists(st.integers(0, 2000), max_size=6))
+def test_whole_sentences_and_line_by_line_read_alike(lines, breaks, bom, cuts):
+    text = ("\ufeff" if bom else "") + "".join(
+        line + breaks[i % len(breaks)] for i, line in enumerate(lines))
+    pieces = sorted({c for c in cuts if 0 < c < len(text)})
+    units, problems = _read(text, pieces)
+    assert (units, problems) == _read(text, pieces, by_line=True) == _read(text, [])
+    # Line numbers, from the text itself: each word is the FORM of the line it names.
+    text_lines = re.split(r"\r\n|\r|\n", text)
+    assert all(text_lines[line - 1].split("\t")[1] == word
+               for words, *_, lines, _kept in units for word, line in zip(words, lines))
+    assert all(p[4] in text_lines[p[2] - 1] for p in problems)  # the line, or its `# text`
