@@ -447,6 +447,8 @@ class _CompiledRules:
         self.flags = [_shape_flag(vocab)] if self.shapes else []
         # (word, tag) → (options with a condition, first plain entry or None)
         self._decided: Dict[Tuple[int, int], Tuple[list, Optional[tuple]]] = {}
+        # (condition, tag hash) → whether a neighbour with that tag meets it
+        self._meets: Dict[Tuple[str, int], bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self.by_key)
@@ -464,8 +466,11 @@ class _CompiledRules:
         idx = numpy.flatnonzero(candidates)
         if not len(idx):
             return []
+        # The Doc's tags and spaces as lists: a rule's condition looks at a neighbour,
+        # and a NumPy scalar costs more to read and hash than the whole list costs to make.
         hits, new_pos, new_morph, codes, fired = self.decide(
-            idx.tolist(), orth[idx].tolist(), tags[idx].tolist(), tags, is_space)
+            idx.tolist(), orth[idx].tolist(), tags[idx].tolist(), tags.tolist(),
+            is_space.tolist())
         pos[hits] = new_pos
         morph[hits] = new_morph
         if source is not None:
@@ -517,14 +522,20 @@ class _CompiledRules:
 
     def _matches(self, cond: str, i: int, step: int, n: int, tags, is_space) -> bool:
         """Whether the tag of the nearest word before (step -1) or after (step 1) token `i`,
-        whitespace tokens skipped, meets `cond`; never at the edge of the Doc."""
+        whitespace tokens skipped, meets `cond`; never at the edge of the Doc. What a tag
+        hash gives for a condition is worked out once (`_meets`)."""
         j = i + step
         while 0 <= j < n and is_space[j]:
             j += step
         if not 0 <= j < n:
             return False
-        tag = self.strings[int(tags[j])] if tags[j] else ""
-        return tag.startswith(cond[:-1]) if cond.endswith("*") else tag == cond
+        key = (cond, tags[j])
+        met = self._meets.get(key)
+        if met is None:
+            tag = self.strings[key[1]] if key[1] else ""
+            met = self._meets[key] = \
+                tag.startswith(cond[:-1]) if cond.endswith("*") else tag == cond
+        return met
 
 
 def _check_override(tag: str, value: Override) -> Dict[str, str]:

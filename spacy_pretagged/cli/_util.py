@@ -98,9 +98,22 @@ def _build_nlp(settings: ReaderSettings) -> Any:
     from ..pipeline import build_nlp
 
     try:
-        return build_nlp(settings)
+        nlp = build_nlp(settings)
     except ValueError as e:
         fail(str(e))
+    freeze_heap()
+    return nlp
+
+
+def freeze_heap() -> None:
+    """Move everything alive now — spaCy, its registries, the pipeline: hundreds of
+    thousands of objects that live as long as the command — out of the cyclic collector's
+    sight (`gc.freeze`), so that its full collections while Docs stream through scan only
+    what came after. Measured with the collector off altogether, those collections were 8 %
+    of converting a CoNLL-U month to DocBin (two pairs of runs)."""
+    import gc
+
+    gc.freeze()
 
 
 def _corpora(inputs: List[Path], settings: ReaderSettings, encoding: str,

@@ -19,6 +19,7 @@ output is not joined: the CLI writes it in one process.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -305,6 +306,7 @@ class _Workers:
 def _serve(pipe: Connection, parent: int, job: Conversion, folder: str) -> None:
     """A worker: convert the chunks it is sent, one at a time, until it is sent None."""
     _worker_signals(parent)
+    frozen = False
     while True:
         try:
             chunk = pipe.recv()
@@ -320,6 +322,10 @@ def _serve(pipe: Connection, parent: int, job: Conversion, folder: str) -> None:
             result = {"index": chunk.number, "error": {"kind": "exception",
                                                        "message": message}}
         pipe.send(result)
+        if not frozen:  # the first chunk built the pipeline: now out of the collector's
+            gc.collect()  # sight, as in the command's own process (cli/_util.freeze_heap)
+            gc.freeze()
+            frozen = True
 
 
 def _worker_signals(parent: int) -> None:
