@@ -40,8 +40,9 @@ class PretaggedSentencizer(Sentencizer):
         try:
             if len(doc):
                 orth, punct, old = doc.to_array([ORTH, IS_PUNCT, SENT_START]).T.tolist()
-                starts = self._start_list(orth, punct, self._punct_hashes(doc))
-                self._write(doc, starts, old)
+                if self.overwrite or 0 in old:  # else every start is decided (a parse,
+                    starts = self._start_list(orth, punct, self._punct_hashes(doc))
+                    self._write(doc, starts, old)  # a CoNLL-U file): nothing would change
             return doc
         except Exception as e:
             error_handler(self.name, self, [doc], e)
