@@ -346,15 +346,15 @@ class ConlluReader:
         none = (list(range(start, start + n)), [""] * n)
         if given.count("_") == n:
             return none
-        if all(map(str.isdigit, given)) and max(map(int, given)) <= n:
-            heads = list(map(int, given))
-        else:
-            for (line_no, f), h in zip(rows, given):
-                if not h.isdigit() or int(h) > n:
-                    what = "no HEAD (HEADs given for other words of the sentence)" if h == "_" \
-                        else f"HEAD {h!r} is not a word of the sentence (0 to {n})"
-                    self._tree_problem(out, source, line_no, f, what)
-                    return none
+        if not (all(map(str.isdigit, given)) and max(map(int, given)) <= n):
+            # The first HEAD that is no word number of the sentence is the problem.
+            (line_no, f), h = next(((row, h) for row, h in zip(rows, given)
+                                    if not h.isdigit() or int(h) > n))
+            what = "no HEAD (HEADs given for other words of the sentence)" if h == "_" \
+                else f"HEAD {h!r} is not a word of the sentence (0 to {n})"
+            self._tree_problem(out, source, line_no, f, what)
+            return none
+        heads = list(map(int, given))
         fault = tree_error(heads)
         if fault is not None:
             k, what = fault
