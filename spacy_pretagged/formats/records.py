@@ -158,6 +158,20 @@ class Reading:
             for start, end in ranges:
                 yield self._tokens(start, end)
             return
+        ranges = list(ranges)
+        if ranges == [(0, len(self.words))] and not (
+                self.titles or self.compounds or self.ids or self.pinyin or self.problems
+                or self.entities):
+            # The whole Reading, with parsed columns and kept lines only: what a stream of
+            # CoNLL-U hands over once a sentence is read (each a unit). Copies, without the
+            # indexing below, which costs more than the sentence's tokens.
+            part = self._tokens(0, len(self.words))
+            for name, values in zip(self.COLUMNS, _columns_of(self)):
+                if values is not None:
+                    setattr(part, name, list(values))
+            part.kept_lines = list(self.kept_lines)
+            yield part
+            return
         titles = sorted(self.titles)
         compounds = sorted(self.compounds)
         ids = sorted(self.ids)

@@ -117,3 +117,21 @@ def test_split_of_a_reading_with_tokens_only_is_the_indexed_split(hanlp_tags, li
     got = list(plain.split(ranges))
     want = list(indexed.split(ranges))
     assert [vars(part) for part in got] == [vars(part) for part in want]
+
+
+def test_the_whole_of_a_parsed_reading_is_the_indexed_split_and_a_copy():
+    """`Reading.split` hands over a whole Reading with parsed columns and kept lines
+    (each CoNLL-U sentence a stream cuts) without its index: the same part as the indexed
+    path makes (forced by an entity past the end), and lists of its own, as the stream
+    then deletes the sentence from the Reading it goes on filling."""
+    from spacy_pretagged.formats.conllu import ConlluReader
+    from spacy_pretagged.formats.stream import _drop_front
+    from tests.formats.test_conllu import SAMPLE
+
+    whole, indexed = ConlluReader().read(SAMPLE), ConlluReader().read(SAMPLE)
+    n = len(whole)
+    indexed.entities = [(n, n + 1, "PER")]
+    (got,), (want,) = whole.split([(0, n)]), indexed.split([(0, n)])
+    assert got.kept_lines and got.heads and vars(got) == vars(want)
+    _drop_front(whole, n, whole.lines[-1])
+    assert vars(got) == vars(want)
