@@ -315,7 +315,7 @@ def _serve(pipe: Connection, parent: int, job: Conversion, folder: str) -> None:
         if chunk is None:
             return
         try:
-            result = convert_chunk(chunk, job, folder)
+            result = convert_chunk(chunk, job, folder, joined=True)
         except Exception as e:  # a bug or a failed write (a full disk): one line
             message = f"{type(e).__name__}: {e}".strip().splitlines()[0]
             logger.debug("converting %s failed", _where(chunk), exc_info=True)

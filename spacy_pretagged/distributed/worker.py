@@ -39,8 +39,11 @@ def _decode(data: bytes, encoding: str, at_file_start: bool) -> str:
     return data.decode(encoding)
 
 
-def convert_chunk(chunk: Chunk, job: Conversion, output: str) -> Dict[str, Any]:
-    """Read, tokenize, run the pipeline on and write one chunk; runs in a dask worker.
+def convert_chunk(chunk: Chunk, job: Conversion, output: str, *,
+                  joined: bool = False) -> Dict[str, Any]:
+    """Read, tokenize, run the pipeline on and write one chunk; runs in a dask worker, or
+    a pool worker (`joined`: the part is read back and joined into one file at once, so a
+    `.spacy` part is compressed at zlib's fastest level: the join decompresses it anyway).
 
     Returns counts, the number of lines of its own bytes, and its problems with line numbers
     relative to its first line (1 = first line); a format error (strict mode) or undecodable
@@ -90,6 +93,8 @@ def convert_chunk(chunk: Chunk, job: Conversion, output: str) -> Dict[str, Any]:
     options: Dict[str, Any] = job.writer_options()
     if to == "conllu":
         options["doc_id_prefix"] = f"{chunk.name}-doc"  # sent_ids unique across shards
+    if to == "spacy" and joined:
+        options["compress_level"] = 1
     final = Path(output) / (chunk.name + EXTENSIONS[to])
     tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:

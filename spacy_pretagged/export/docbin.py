@@ -180,10 +180,12 @@ class DocBinWriter:
             msg.setdefault(packed, []).append(key)
         return self._pack(msg)
 
-    def write(self, path: PathLike) -> None:
-        """Write the file (what `DocBin.to_disk(path)` writes) and close the spool."""
+    def write(self, path: PathLike, level: int = -1) -> None:
+        """Write the file (what `DocBin.to_disk(path)` writes) and close the spool. `level`:
+        zlib's; the default is `DocBin.to_bytes`' (6), and gives its bytes. A part that is
+        read back at once (`convert -n`) is written at 1: the same message, sooner."""
         with open(path, "wb") as f:
-            compress = zlib.compressobj()
+            compress = zlib.compressobj(level)
             for piece in self._message():
                 f.write(compress.compress(piece))
             f.write(compress.flush())

@@ -38,6 +38,7 @@ def write_docbin(
     path: PathLike,
     store_user_data: bool = True,
     shard_size: Optional[int] = None,
+    compress_level: int = -1,
 ) -> Counts:
     """spaCy's binary format, what `spacy train` reads. Keeps every token attribute DocBin
     stores by default (ORTH, whitespace, TAG, POS, MORPH, LEMMA, SENT_START, HEAD, DEP,
@@ -49,7 +50,8 @@ def write_docbin(
     file beside `path`, not in memory, so a file of any size is written in flat memory.
     `shard_size=N` makes `path` a directory with one `NNNNNN.spacy` per N Docs instead,
     written as they fill; spaCy's `Corpus` (and so `spacy train`) reads such a directory as
-    one corpus.
+    one corpus. `compress_level`: zlib's (`DocBinWriter.write`); the default gives
+    `DocBin`'s bytes.
     """
     path = Path(path)
     if shard_size is not None:
@@ -67,13 +69,13 @@ def write_docbin(
             bin_.add(doc)
             tally.add(doc)
             if shard_size is not None and len(bin_) == shard_size:
-                bin_.write(path / f"{n_shards:06d}.spacy")
+                bin_.write(path / f"{n_shards:06d}.spacy", compress_level)
                 n_shards += 1
                 bin_ = DocBinWriter(store_user_data=store_user_data, spool_dir=spool)
         if shard_size is None:
-            bin_.write(path)
+            bin_.write(path, compress_level)
         elif len(bin_) or not n_shards:
-            bin_.write(path / f"{n_shards:06d}.spacy")
+            bin_.write(path / f"{n_shards:06d}.spacy", compress_level)
     finally:
         bin_.close()
     return tally.counts

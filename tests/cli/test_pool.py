@@ -161,7 +161,7 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
         "import time\n"
         "from pathlib import Path\n"
         "from spacy_pretagged.distributed import pool\n"
-        "pool.convert_chunk = lambda chunk, job, folder: time.sleep(60)\n"
+        "pool.convert_chunk = lambda chunk, job, folder, **_: time.sleep(60)\n"
         "workers = pool._Workers(None, Path('.'), 2)\n"
         "workers.start()\n"
         "for k in range(2):\n"
@@ -270,10 +270,10 @@ DIES_ON_CHUNK_2 = """
     import os
     from spacy_pretagged.distributed import pool
     real = pool.convert_chunk
-    def convert_chunk(chunk, job, folder):
+    def convert_chunk(chunk, job, folder, **options):
         if chunk.number == 2:
             {how}
-        return real(chunk, job, folder)
+        return real(chunk, job, folder, **options)
     pool.convert_chunk = convert_chunk
 """
 
