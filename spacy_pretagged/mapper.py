@@ -12,6 +12,8 @@ from __future__ import annotations
 import struct
 import unicodedata
 import warnings
+from itertools import compress
+from operator import or_
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy
@@ -285,16 +287,17 @@ class PretaggedTagMapper(RuleComponent):
         pos = [row[0] for row in rows]
         table_morph = [row[1] for row in rows]
         source = [row[2] for row in rows]
-        for i, tag in enumerate(tags):
-            if tag not in entries:
-                pos[i] = self._unknown(doc, i, tag)  # raises if so set, for the first one
-                break
+        # The steps below test each token with C-level `map`s and `compress`, and go into
+        # Python only at the few tokens they pick (an unknown tag, a rule's word, a space).
+        if not entries.keys() >= set(tags):
+            i = next(i for i, tag in enumerate(tags) if tag not in entries)
+            pos[i] = self._unknown(doc, i, tags[i])  # raises if so set, for the first one
         fired: List[str] = []
         if self._rules:
-            shaped = flags[0] if flags else None
-            words = self._rules.word_set
-            candidates = [i for i, word in enumerate(orth)
-                          if word in words or (shaped is not None and shaped[i])]
+            picked = map(self._rules.word_set.__contains__, orth)
+            if flags:  # or a rule's shape (a lexeme flag, 0 or 1)
+                picked = map(or_, picked, flags[0])
+            candidates = list(compress(range(len(orth)), picked))
             if candidates:
                 hits, new_pos, new_morph, codes, fired = self._rules.decide(
                     candidates, [orth[i] for i in candidates], [tags[i] for i in candidates],
@@ -302,17 +305,18 @@ class PretaggedTagMapper(RuleComponent):
                 for i, p, m, code in zip(hits, new_pos, new_morph, codes):
                     pos[i], table_morph[i], source[i] = p, m, code
         space_pos = POS_IDS["SPACE"]
-        for i, space in enumerate(is_space):
-            if space:
-                pos[i], source[i] = space_pos, SOURCE_SPACE
+        for i in compress(range(len(is_space)), is_space):
+            pos[i], source[i] = space_pos, SOURCE_SPACE
         if self.cfg["upos_source"]:
             doc.user_data[UPOS_SOURCE_KEY] = [struct.pack(f"<{len(source)}H", *source), fired]
         else:
             doc.user_data.pop(UPOS_SOURCE_KEY, None)
         empty = self._empty_morph
-        new_morph = [t if m == 0 else self._merge(m, t) if t != empty else m
-                     for m, t in zip(morph, table_morph)]
-        new_lemma = [o if lem == 0 else lem for lem, o in zip(lemma, orth)]
+        new_morph = table_morph if not any(morph) else \
+            [t if m == 0 else self._merge(m, t) if t != empty else m
+             for m, t in zip(morph, table_morph)]
+        new_lemma = orth if not any(lemma) else \
+            [o if lem == 0 else lem for lem, o in zip(lemma, orth)]
         doc.from_array(_OUT, numpy.array(  # type: ignore[arg-type]
             list(zip(pos, new_morph, new_lemma)), dtype="uint64"))
         return doc
