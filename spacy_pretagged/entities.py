@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from itertools import compress, repeat
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Collection, Dict, List, Optional, Tuple
 
 import numpy
 from spacy.attrs import TAG
@@ -106,12 +106,15 @@ class PretaggedEntities(RuleComponent):
         compounds = self._compound_entities(doc, problems)
         runs = self._token_runs(doc)
         entities = list(compounds)
-        taken = numpy.zeros(len(doc), dtype=bool)
-        for span in compounds:
-            taken[span.start:span.end] = True
-        # Runs touching a compound: only those need the checks below (most Docs have none).
-        touching = set(numpy.flatnonzero(numpy.add.reduceat(
-            taken, [start for start, _, _ in runs])).tolist()) if compounds and runs else ()
+        # Runs touching a compound: only those need the checks below (most Docs have none,
+        # and no compound: then no array is made at all).
+        touching: Collection[int] = ()
+        if compounds and runs:
+            taken = numpy.zeros(len(doc), dtype=bool)
+            for span in compounds:
+                taken[span.start:span.end] = True
+            touching = set(numpy.flatnonzero(numpy.add.reduceat(
+                taken, [start for start, _, _ in runs])).tolist())
         for k, (start, end, label) in enumerate(runs):
             if k not in touching:
                 entities.append(Span(doc, start, end, label=label))
