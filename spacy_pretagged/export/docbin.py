@@ -100,11 +100,10 @@ class DocBinWriter:
 
     def add(self, doc: Doc) -> None:
         """What `DocBin.add(doc)` keeps, kept so."""
-        table = doc.to_array(self.attrs)
-        if table.ndim == 1:
-            table = table.reshape((-1, 1))
-        self._spool.write(numpy.ascontiguousarray(table).tobytes("C"))
-        self._spaces += numpy.asarray(doc.to_array(SPACY), dtype=bool).tobytes()
+        both = doc.to_array(self.attrs + [SPACY])  # the table and the spaces in one call
+        table = both[:, :-1]
+        self._spool.write(table.tobytes("C"))
+        self._spaces += both[:, -1].astype(bool).tobytes()
         self._lengths.append(len(table))
         self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
         if len(doc):
