@@ -50,7 +50,6 @@ Segmenter = Callable[[str], List[str]]
 #: A line split into whitespace runs and the text between them.
 _RUNS = re.compile(r"\s+|\S+")
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: C0 controls other than tab and line breaks, and DEL: never text a tagger meant to write.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -68,20 +67,39 @@ def split_lines(pieces: Iterable[str]) -> Iterator[Tuple[str, str]]:
         if piece.endswith("\r"):
             piece, held = piece[:-1], "\r"
         pos = 0
-        for m in _LINE_BREAK.finditer(piece):
-            line = piece[pos:m.start()]
+        for start, brk in _line_breaks(piece):
+            line = piece[pos:start]
             if head:
                 head.append(line)
                 line = "".join(head)
                 head = []
-            yield line, m.group()
-            pos = m.end()
+            yield line, brk
+            pos = start + len(brk)
         if pos < len(piece):
             head.append(piece[pos:])
     if held:
         yield "".join(head), held
         head = []
     yield "".join(head), ""
+
+
+def _line_breaks(text: str) -> Iterator[Tuple[int, str]]:
+    """(start, break) of each line break of `text`, in order: the next `\\n` and the next
+    `\\r` found by `str.find`, C-level scans that skip a line at once (a regex for the three
+    breaks tries each character: 5x the time). A `\\r` before a `\\n` is `\\r\\n`."""
+    find = text.find
+    lf, cr = find("\n"), find("\r")
+    while lf >= 0 or cr >= 0:
+        if cr < 0 or 0 <= lf < cr:
+            start, brk = lf, "\n"
+        else:
+            start, brk = cr, "\r\n" if lf == cr + 1 else "\r"
+        yield start, brk
+        end = start + len(brk)
+        if 0 <= lf < end:
+            lf = find("\n", end)
+        if 0 <= cr < end:
+            cr = find("\r", end)
 
 
 class _Whitespace:
