@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import attrgetter
 from typing import (
     Callable,
@@ -258,7 +257,7 @@ class Reading:
     def extend_late(self, words: Sequence[str], spaces: Sequence[bool], tags: Sequence[str],
                     line: int, cols: Callable[[], List[int]]) -> int:
         """`extend`, the tokens' columns computed by `cols()` when `cols` is first read."""
-        first = self.extend(words, spaces, tags, line, repeat(0, len(words)))
+        first = self.extend(words, spaces, tags, line, [0] * len(words))
         self._late_cols.append((first, cols))
         return first
 
