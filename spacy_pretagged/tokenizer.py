@@ -216,16 +216,18 @@ def doc_from_lists(vocab: Vocab, reading: Reading) -> Doc:
             # A parse decides the sentences (spaCy refuses SENT_START beside HEAD).
             doc.from_array(_TAG, columns[:, :1])  # type: ignore[arg-type]
             return doc
-        # Sentence starts are few (a line's first token, a break after a title): counted
-        # and found by `list.count` and `list.index`, C-level scans, not a Python step per
-        # token (nor an exception per Doc at the end of the search: most Docs are short).
-        # Doc.__init__'s encoding: 1 starts, -1 does not, 0 undecided (the None of the list).
+        # Sentence starts are few (a line's first token, a break after a title): found by
+        # `list.index`, a C-level scan, not a Python step per token. Doc.__init__'s
+        # encoding: 1 starts, -1 does not, 0 undecided (the None of the list).
         starts = reading.sent_starts
         for value, code in ((True, 1), (False, 2 ** 64 - 1)):
             i = -1
-            for _ in range(starts.count(value)):
-                i = starts.index(value, i + 1)
-                columns[i, 1] = code
+            try:
+                while True:
+                    i = starts.index(value, i + 1)
+                    columns[i, 1] = code
+            except ValueError:
+                pass
         doc.from_array(_TAG_SENT_START, columns)  # type: ignore[arg-type]  # thinc's Ints2d
     return doc
 
