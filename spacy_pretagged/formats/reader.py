@@ -321,8 +321,8 @@ class Reader:
         if clean.paragraph_id:
             out.ids.append((len(out), *clean.paragraph_id))
         if clean.words:
-            first = out.extend_late(clean.words, [False] * len(clean.words), clean.tags,
-                                    line_no, clean.cols)
+            first = out.extend(clean.words, [False] * len(clean.words), clean.tags, line_no,
+                               clean.cols)
             out.compounds += [(first + a, first + b, label) for a, b, label in clean.compounds]
             self._mark_line(out, first, title)
         return True

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import partial
 from itertools import accumulate, repeat
 from operator import add
-from typing import Callable, FrozenSet, List, NamedTuple, Optional, Tuple
+from typing import FrozenSet, List, NamedTuple, Optional, Tuple
 
 from .records import CLOSE, GAP, ID, OPEN, TAKE_BREAK, TOK, Event, Problem
 from .settings import ReaderSettings
@@ -180,9 +179,7 @@ _BRACKET = re.compile(r"[\[\]]")
 class CleanLine(NamedTuple):
     words: List[str]
     tags: List[str]
-    #: The words' columns, when called: a uniform line's are computed only if they are
-    #: read (`Reading.extend_late`; a Doc has no place for them).
-    cols: Callable[[], List[int]]
+    cols: List[int]
     #: (word, tag) of the paragraph id the line starts with, if any.
     paragraph_id: Optional[Tuple[str, str]]
     #: Bracket compounds: [start, end) in `words`, label, in the order they close.
@@ -207,8 +204,6 @@ def split_clean_line(line: str, begin: int, opts: SpacedOptions) -> Optional[Cle
     words, tags, cols = split
     marks: List[Tuple[int, int, List[str]]] = []
     if opts.brackets and ("[" in line or "]" in line):
-        if isinstance(cols, _Uniform):
-            cols = cols.columns(words, tags)  # where the brackets are, before they go
         peeled = _peel_brackets(line, begin, words, tags, cols, sep)
         if peeled is None:
             return None
@@ -220,11 +215,7 @@ def split_clean_line(line: str, begin: int, opts: SpacedOptions) -> Optional[Cle
     if (opts.paragraph_ids and tags[0] == "m" and not opens_first
             and PARAGRAPH_ID.fullmatch(words[0])):
         paragraph_id = (words[0], tags[0])
-        if isinstance(cols, _Uniform):
-            cols = cols.after(words[0], tags[0])
-        else:
-            del cols[0]
-        del words[0], tags[0]
+        del words[0], tags[0], cols[0]
     compounds: List[Tuple[int, int, str]] = []
     if marks:
         shift = 1 if paragraph_id else 0
@@ -237,29 +228,7 @@ def split_clean_line(line: str, begin: int, opts: SpacedOptions) -> Optional[Cle
                 compounds.append((opened.pop(), k - shift + 1, label))
         if opened:
             return None  # a `[` never closed
-    late = partial(cols.columns, words, tags) if isinstance(cols, _Uniform) else cols.copy
-    return CleanLine(words, tags, late, paragraph_id, compounds)
-
-
-class _Uniform(NamedTuple):
-    """The columns of a uniform line's words (`_split_uniform`), not computed yet: the first
-    word starts at `first` (1-based), each next one `step` (a separator and a gap) after
-    the word and tag before it."""
-
-    first: int
-    step: int
-
-    def columns(self, words: List[str], tags: List[str]) -> List[int]:
-        """One C-level running sum over small (cached) ints: the only ints made are the
-        columns."""
-        steps = map(add, map(add, map(len, words), map(len, tags)), repeat(self.step))
-        cols = list(accumulate(steps, initial=self.first))
-        cols.pop()  # after the last item
-        return cols
-
-    def after(self, word: str, tag: str) -> "_Uniform":
-        """The columns of the words after the first, `word` with its `tag`."""
-        return _Uniform(self.first + len(word) + len(tag) + self.step, self.step)
+    return CleanLine(words, tags, cols, paragraph_id, compounds)
 
 
 #: Whitespace other than the space.
@@ -267,7 +236,7 @@ _OTHER_SPACE = re.compile(r"[^\S ]")
 
 
 def _split_uniform(line: str, begin: int, sep: str, two_separators: "re.Pattern[str]"
-                   ) -> Optional[Tuple[List[str], List[str], _Uniform]]:
+                   ) -> Optional[Tuple[List[str], List[str], List[int]]]:
     """Words, tags and columns of a line whose items are all separated by the same run of
     spaces (People's Daily: two) and each have one separator: then the line with its gaps
     replaced by separators splits into word, tag, word, tag... in one C call. None for any
@@ -285,7 +254,13 @@ def _split_uniform(line: str, begin: int, sep: str, two_separators: "re.Pattern[
             or two_separators.search(text)):
         return None
     parts = text.replace(gap, sep).split(sep)
-    return parts[::2], parts[1::2], _Uniform(start + 1, len(sep) + len(gap))
+    words, tags = parts[::2], parts[1::2]
+    # Word i+1 starts after word i, the separator, tag i and the gap: one running sum over
+    # small (cached) ints, so the only ints made are the columns.
+    steps = map(add, map(add, map(len, words), map(len, tags)), repeat(1 + len(gap)))
+    cols = list(accumulate(steps, initial=start + 1))
+    cols.pop()  # after the last item
+    return words, tags, cols
 
 
 def _split_items(line: str, begin: int, sep: str
