@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 from operator import add
-from typing import Collection, Iterable, Iterator, List, Sequence, Tuple
+from typing import Collection, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .records import TOK, Event, Problem
 
@@ -56,24 +56,71 @@ def iter_boundaries(pattern: "re.Pattern[str]", line: str, begin: int) -> Iterat
     return ((m.start(), m.end(), m.group(1)) for m in pattern.finditer(line, begin))
 
 
-def split_at_boundaries(pattern: "re.Pattern[str]", text: str,
-                        offset: int) -> Tuple[List[str], List[str], str, List[int]]:
-    """`text` (a line from `offset` on) cut at every boundary in one C call: (words, tags,
-    rest, columns), where `words[i]` comes before the tag `tags[i]`, `rest` after the last
-    tag, and `columns[i]` is where `words[i]` starts in the line (1-based). `pattern` has the
-    tag as its only group, so `split` alternates word, tag, word, ...; a word starts after
-    the parts before it and one separator character per tag."""
-    parts = pattern.split(text)
-    starts = list(accumulate(map(len, parts), initial=offset + 1))
-    words = parts[:-1:2]
-    return words, parts[1::2], parts[-1], list(map(add, starts[::2], range(len(words))))
+class GluedSplitter:
+    """The boundary regex of a tagset and what `columns` needs besides it, built once per
+    reader."""
+
+    __slots__ = ("pattern", "separator", "tags", "widths")
+
+    def __init__(self, tags: Collection[str], separator: str):
+        self.pattern = compile_boundaries(tags, separator)
+        self.separator = separator
+        self.tags = {tag: tag for tag in tags}
+        #: A tag and its separator: how far a tag moves the next word's column.
+        self.widths = {tag: len(tag) + len(separator) for tag in tags}
+
+    def split(self, text: str) -> Tuple[List[str], List[str], str]:
+        """`text` cut at every boundary in one C call: (words, tags, rest), where `words[i]`
+        comes before the tag `tags[i]` and `rest` after the last tag. The pattern has the
+        tag as its only group, so `split` alternates word, tag, word, ... The tags are the
+        tagset's own strings (`self.tags`), not a new string per token: a long text is
+        held with a pointer per tag, freed at once, and each tag's hash is cached."""
+        parts = self.pattern.split(text)
+        return parts[:-1:2], list(map(self.tags.__getitem__, parts[1::2])), parts[-1]
+
+    def columns(self, words: Sequence[str], spaces: Iterable[bool], tags: Sequence[str],
+                offset: int) -> List[int]:
+        """Where each of `split`'s words starts in the line (1-based), the text having
+        started at `offset`; `spaces[i]`: a trailing space was taken off `words[i]`. Word
+        i+1 starts after word i, its space, the separator and tag i: one C-level running
+        sum whose steps are small (cached) ints, so the only ints made are the columns."""
+        steps = map(add, map(add, map(len, words), spaces), map(self.widths.__getitem__, tags))
+        columns = list(accumulate(steps, initial=offset + 1))
+        columns.pop()  # where the rest starts
+        return columns
+
+    def take_trailing_spaces(self, words: List[str], text: str) -> Optional[List[bool]]:
+        """A word's trailing single space is the token's whitespace (`open /nz`): take it off
+        the words in place and return the tokens' spaces; None (the words untouched) if a
+        separator of `text` is inside a word (`1/2/m`), where only `columns` tell which
+        word a space is in (`take_trailing_spaces` below). Otherwise the word before the
+        k-th separator is `words[k]`: the few places with a space before a separator are
+        found by `find`, their words by counting separators, not by looking at each word."""
+        sep = self.separator
+        mark = " " + sep
+        at = text.find(mark)
+        spaces = [False] * len(words)
+        if at < 0:
+            return spaces
+        if text.count(sep) != len(words):
+            return None
+        i = -1
+        counted = 0  # separators before `counted` are counted in `i`
+        while at >= 0:
+            i += text.count(sep, counted, at + 2)
+            counted = at + 2
+            word = words[i]
+            if len(word) > 1 and not word.isspace():
+                spaces[i], words[i] = True, word[:-1]
+            at = text.find(mark, at + 1)
+        return spaces
 
 
 def take_trailing_spaces(words: List[str], columns: Sequence[int], line: str,
                          separator: str) -> List[bool]:
-    """A word's trailing single space is the token's whitespace (`open /nz`): take it off
-    the words in place and return the tokens' spaces. Found where the line has a space
-    before a separator (few places), not by looking at every word."""
+    """`GluedSplitter.take_trailing_spaces` by the words' columns: the word a space before a
+    separator is in is found by bisection. Found where the line has a space before a
+    separator (few places), not by looking at every word."""
     spaces = [False] * len(words)
     mark = " " + separator
     at = line.find(mark, columns[0] - 1 if columns else len(line))

@@ -2,14 +2,27 @@
 
 A `Reading` keeps parallel lists rather than one object per token: the tokenizer hands the
 lists straight to `Doc(...)`, so a corpus of millions of tokens never builds millions of
-small Python objects it would only take apart again.
+small Python objects it would only take apart again. For the same reason a reader may leave
+a line's columns to be computed when `cols` is first read (`extend_late`): a Doc has no
+place for them, and making an int per token was a third of the time reading a long
+concatenated text took.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import (
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 #: The tag of whitespace tokens made from line breaks and line-edge whitespace (spaCy's own
 #: convention for whitespace tokens; the mapper gives them POS SPACE).
@@ -95,6 +108,7 @@ class Reading:
     spaces: List[bool] = field(default_factory=list)
     tags: List[str] = field(default_factory=list)
     lines: List[int] = field(default_factory=list)
+    #: 1-based, in characters, counted on the raw line (a property: see `_get_cols`).
     cols: List[int] = field(default_factory=list)
     #: True: starts a sentence, False: does not, None: let later components decide.
     sent_starts: List[Optional[bool]] = field(default_factory=list)
@@ -132,6 +146,10 @@ class Reading:
     #: Document units are its sentences (`sent_starts`) and `# newdoc` documents, not its
     #: lines: a parsed format without line-break tokens (CoNLL-U; `stream.Units`).
     sentence_units: bool = False
+    #: Columns not computed yet (`extend_late`): (index of the first token, what computes
+    #: them). Their places in `cols` hold 0 until `cols` is read.
+    _late_cols: List[Tuple[int, Callable[[], List[int]]]] = field(
+        default_factory=list, init=False, repr=False, compare=False)
 
     #: The per-token columns above, in the order `split` and readers handle them.
     COLUMNS = ("upos", "lemmas", "feats", "heads", "deps", "misc", "enhanced")
@@ -240,15 +258,22 @@ class Reading:
         return ranges
 
     def extend(self, words: Sequence[str], spaces: Sequence[bool], tags: Sequence[str],
-               line: int, cols: Sequence[int]) -> int:
+               line: int, cols: Iterable[int]) -> int:
         """Append the tokens of one line at once; return the index of the first."""
         first = len(self.words)
         self.words += words
         self.spaces += spaces
         self.tags += tags
         self.lines += [line] * len(words)
-        self.cols += cols
+        self.__dict__["cols"] += cols  # the list itself: reading `cols` computes late ones
         self.sent_starts += [None] * len(words)
+        return first
+
+    def extend_late(self, words: Sequence[str], spaces: Sequence[bool], tags: Sequence[str],
+                    line: int, cols: Callable[[], List[int]]) -> int:
+        """`extend`, the tokens' columns computed by `cols()` when `cols` is first read."""
+        first = self.extend(words, spaces, tags, line, [0] * len(words))
+        self._late_cols.append((first, cols))
         return first
 
     def append(self, word: str, space: bool, tag: str, line: int, col: int) -> None:
@@ -256,8 +281,36 @@ class Reading:
         self.spaces.append(space)
         self.tags.append(tag)
         self.lines.append(line)
-        self.cols.append(col)
+        self.__dict__["cols"].append(col)
         self.sent_starts.append(None)
+
+    def __getstate__(self) -> Dict[str, object]:
+        """A pickle carries the columns, not what computes them."""
+        _get_cols(self)
+        return self.__dict__
+
+
+def _get_cols(reading: Reading) -> List[int]:
+    """`Reading.cols`: the list, with the columns left to `extend_late` computed first. The
+    list lives in the instance's `__dict__` under its own name (the property, a data
+    descriptor, comes first on lookup)."""
+    cols: List[int] = reading.__dict__["cols"]
+    if reading._late_cols:
+        for first, late in reading._late_cols:
+            values = late()
+            cols[first:first + len(values)] = values
+        reading._late_cols.clear()
+    return cols
+
+
+def _set_cols(reading: Reading, cols: List[int]) -> None:
+    reading.__dict__["cols"] = cols
+    reading._late_cols = []
+
+
+# After `@dataclass` has made `cols` a field (an `__init__` argument, compared, shown):
+# reading and setting it go through the two functions above.
+Reading.cols = property(_get_cols, _set_cols)  # type: ignore[assignment]
 
 
 _columns_of = attrgetter(*Reading.COLUMNS)  # the parsed columns, in one C call

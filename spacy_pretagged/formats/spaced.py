@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import add
 from typing import FrozenSet, List, NamedTuple, Optional, Tuple
 
@@ -231,32 +231,36 @@ def split_clean_line(line: str, begin: int, opts: SpacedOptions) -> Optional[Cle
     return CleanLine(words, tags, cols, paragraph_id, compounds)
 
 
+#: Whitespace other than the space.
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
 def _split_uniform(line: str, begin: int, sep: str, two_separators: "re.Pattern[str]"
                    ) -> Optional[Tuple[List[str], List[str], List[int]]]:
     """Words, tags and columns of a line whose items are all separated by the same run of
     spaces (People's Daily: two) and each have one separator: then the line with its gaps
-    joined by separators splits into word, tag, word, tag... in one C call. None for any
+    replaced by separators splits into word, tag, word, tag... in one C call. None for any
     other line."""
-    text = line[begin:].lstrip()  # any whitespace at the ends, as `split()` below
+    text = line[begin:].lstrip()  # any whitespace at the ends, as `split()` does
     start = len(line) - len(text)
     text = text.rstrip()
     gap = "  " if "  " in text else " "
     gaps = text.count(gap)
+    # Spaces only in the gaps, no other whitespace (all of it is unprintable, as are few
+    # other characters), as many separators as items and no item with two: each item has
+    # exactly one.
     if (text.count(sep) != gaps + 1 or text.count(" ") != len(gap) * gaps
+            or (not text.isprintable() and _OTHER_SPACE.search(text))
             or two_separators.search(text)):
         return None
-    # `split()` cuts at any whitespace: if there is any other than the gaps' spaces (a tab,
-    # U+3000, U+00A0, ...), more items than gaps, or fewer characters than the text less
-    # the gaps.
-    items = text.split()
-    joined = sep.join(items)
-    if len(items) != gaps + 1 or len(joined) != len(text) - (len(gap) - 1) * gaps:
-        return None
-    # As many separators as items, no item with two: each item has exactly one.
-    parts = joined.split(sep)
-    step = len(gap) + 1  # the separator and the gap after each item
-    starts = list(accumulate(map(len, parts), initial=start + 1))[::2]
-    return parts[::2], parts[1::2], list(map(add, starts, range(0, step * gaps + 1, step)))
+    parts = text.replace(gap, sep).split(sep)
+    words, tags = parts[::2], parts[1::2]
+    # Word i+1 starts after word i, the separator, tag i and the gap: one running sum over
+    # small (cached) ints, so the only ints made are the columns.
+    steps = map(add, map(add, map(len, words), map(len, tags)), repeat(1 + len(gap)))
+    cols = list(accumulate(steps, initial=start + 1))
+    cols.pop()  # after the last item
+    return words, tags, cols
 
 
 def _split_items(line: str, begin: int, sep: str

@@ -46,6 +46,37 @@ def test_columns_point_at_words(hanlp_tags):
     assert reading.lines == [1, 1, 1]
 
 
+@pytest.mark.parametrize("fmt", ["concatenated", "auto"])
+@pytest.mark.parametrize(
+    "line,words",
+    [
+        # A word's trailing space is the token's whitespace: the columns still count it.
+        ("目前/topen /nz平台/gi和/cc", ["目前", "open", "平台", "和"]),
+        ("a /nzb /nz平台/gi", ["a", "b", "平台"]),
+        # A separator inside a word (`1/2`): the space is found by the words' columns.
+        ("一半/m1/2 /m平台/gi", ["一半", "1/2", "平台"]),
+        ("一半/m1/2/m平台 /gi", ["一半", "1/2", "平台"]),
+        # Whitespace before the first word (in the line break's token) and a title's
+        # prefix count.
+        ("#  也/d即/vopen /nz", ["也", "即", "open"]),
+        ("\u3000也/d即/v", ["也", "即"]),
+    ],
+)
+def test_columns_count_every_character_of_the_line(hanlp_tags, fmt, line, words):
+    """Columns of the bulk path, which computes them only when `cols` is read, on lines
+    after another one; each word is where the line has it."""
+    reading = Reader(hanlp_tags, format=fmt).read("好/a\n" + line)
+    assert reading.words[2:] == words
+    expected, at = [], 0
+    for word in words:
+        at = line.index(word, at)
+        expected.append(at + 1)
+        at += len(word)
+    assert reading.cols[2:] == expected
+    assert reading.lines[2:] == [2] * len(words)
+    assert reading.spaces[2:] == [line[c - 1 + len(w)] == " " for c, w in zip(expected, words)]
+
+
 @pytest.mark.parametrize(
     "text,kind,col",
     [

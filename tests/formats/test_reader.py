@@ -101,6 +101,43 @@ def test_split_carries_the_parsed_columns_reindexed():
     assert first.lemmas is None and first.misc is None
 
 
+def test_late_columns_are_computed_in_place_when_read():
+    """`extend_late` leaves a line's columns to a function called when `cols` is first read,
+    whatever came before or after it; comparing, slicing, pickling and setting `cols` see
+    the computed columns."""
+    import pickle
+
+    from spacy_pretagged.formats import Reading
+
+    calls = []
+
+    def late():
+        calls.append(1)
+        return [5, 7]
+
+    reading = Reading()
+    reading.append("a", False, "T", 1, 1)
+    assert reading.extend_late(["b", "c"], [False, True], ["T", "T"], 1, late) == 1
+    reading.extend(["d"], [False], ["T"], 2, [3])
+    assert not calls and len(reading.words) == 4
+    eager = Reading(list("abcd"), [False, False, True, False], list("TTTT"), [1, 1, 1, 2],
+                    [1, 5, 7, 3], [None] * 4)
+    assert reading == eager
+    assert reading.cols == [1, 5, 7, 3] and len(calls) == 1
+    reading.cols  # noqa: B018  computed once
+    assert len(calls) == 1
+    again = Reading()
+    again.extend_late(["b", "c"], [False, True], ["T", "T"], 1, lambda: [5, 7])
+    assert again.slice(1, 2).cols == [7]
+    again = Reading()
+    again.extend_late(["b", "c"], [False, True], ["T", "T"], 1, lambda: [5, 7])
+    assert pickle.loads(pickle.dumps(again)).cols == [5, 7]  # not the lambda: its result
+    again = Reading()
+    again.extend_late(["b"], [False], ["T"], 1, lambda: [9])
+    again.cols = [4]
+    assert again.cols == [4]
+
+
 @settings(max_examples=examples(100), deadline=None)
 @given(lines=st.lists(st.lists(st.sampled_from(["好/a", "书/n", "看/v", "。/w"]), max_size=4),
                       min_size=1, max_size=6),
