@@ -8,6 +8,8 @@ normalised) once per file, not once per token.
 """
 from __future__ import annotations
 
+from itertools import repeat
+from operator import eq, or_
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Union
 
 import numpy
@@ -95,8 +97,9 @@ def whitespace_list(is_space: Sequence[int], pos: Sequence[int], tag: Sequence[i
     Most Docs have no whitespace token: three scans at C speed say so first."""
     if not any(is_space) and _SPACE_POS not in pos and _SPACE_TAG_ID not in tag:
         return [False] * len(is_space)
-    return [s != 0 or p == _SPACE_POS or t == _SPACE_TAG_ID
-            for s, p, t in zip(is_space, pos, tag)]
+    # s != 0 or p == _SPACE_POS or t == _SPACE_TAG_ID, by `map` (no Python code per token)
+    return list(map(or_, map(or_, map(bool, is_space), map(eq, pos, repeat(_SPACE_POS))),
+                    map(eq, tag, repeat(_SPACE_TAG_ID))))
 
 
 def sentence_starts(doc: Doc, column: Union[numpy.ndarray, List[int], None] = None

@@ -65,8 +65,8 @@ import io
 import re
 import unicodedata
 from bisect import bisect_left
-from itertools import repeat
-from operator import add
+from itertools import compress, repeat
+from operator import add, not_
 from typing import Any, Callable, Dict, List, Optional, Set, TextIO, Tuple
 
 import numpy
@@ -220,11 +220,12 @@ class ConlluWriter:
             c = self._caches = _Caches(doc.vocab)
         words: Optional[List[int]] = None  # the tokens that are words, if not all are
         if True in space:
-            words = [i for i, s in enumerate(space) if not s]
+            keep = list(map(not_, space))
+            words = list(compress(range(n), keep))
             if not words:
                 return 0, 0
             orth, spacy, lemma, pos, tag, morph = (
-                [column[i] for i in words] for column in (orth, spacy, lemma, pos, tag, morph))
+                list(compress(column, keep)) for column in (orth, spacy, lemma, pos, tag, morph))
         elif _read_from_conllu(doc):
             return self._write_as_read(doc, columns, space, starts, c)
         doc_id = self._next_id(doc)
@@ -238,7 +239,7 @@ class ConlluWriter:
                 else forms
         else:  # whitespace tokens: their text goes to the word before them
             after = list(map(_WS.__getitem__, spacy))
-            for i in (i for i, s in enumerate(space) if s):
+            for i in compress(range(n), space):
                 text = c.text[columns[0][i]] + _WS[columns[1][i]]
                 p = bisect_left(words, i) - 1
                 if p < 0:
@@ -247,7 +248,7 @@ class ConlluWriter:
                     after[p] += text
             misc = list(map(c.after.__getitem__, after))
             misc[-1] = "SpacesAfter=" + escape_spaces(after[-1]) if after[-1] else "_"
-            spaced = [form + " " if a else form for form, a in zip(forms, after)]
+            spaced = list(map(add, forms, map(_WS.__getitem__, map(bool, after))))
         if c.in_token and not c.in_token.keys().isdisjoint(orth):
             for k, h in enumerate(orth):
                 value = c.in_token.get(h)
