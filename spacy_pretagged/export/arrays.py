@@ -8,6 +8,8 @@ normalised) once per file, not once per token.
 """
 from __future__ import annotations
 
+from itertools import repeat
+from operator import eq, or_
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Union
 
 import numpy
@@ -91,9 +93,13 @@ def whitespace_mask(doc: Doc, columns: Optional[numpy.ndarray] = None) -> numpy.
 def whitespace_list(is_space: Sequence[int], pos: Sequence[int], tag: Sequence[int]
                     ) -> List[bool]:
     """`whitespace_mask` of the IS_SPACE, POS and TAG columns as lists (what a writer that
-    works on lists has): no NumPy call, which on a short Doc costs more than the tokens."""
-    return [s != 0 or p == _SPACE_POS or t == _SPACE_TAG_ID
-            for s, p, t in zip(is_space, pos, tag)]
+    works on lists has): no NumPy call, which on a short Doc costs more than the tokens.
+    Most Docs have no whitespace token: three scans at C speed say so first."""
+    if not any(is_space) and _SPACE_POS not in pos and _SPACE_TAG_ID not in tag:
+        return [False] * len(is_space)
+    # s != 0 or p == _SPACE_POS or t == _SPACE_TAG_ID, by `map` (no Python code per token)
+    return list(map(or_, map(or_, map(bool, is_space), map(eq, pos, repeat(_SPACE_POS))),
+                    map(eq, tag, repeat(_SPACE_TAG_ID))))
 
 
 def sentence_starts(doc: Doc, column: Union[numpy.ndarray, List[int], None] = None
@@ -109,12 +115,25 @@ def sentence_starts(doc: Doc, column: Union[numpy.ndarray, List[int], None] = No
     if column is None:
         column = doc.to_array(SENT_START)
     if isinstance(column, list):
-        starts = [i for i, start in enumerate(column) if start == 1]
+        starts = _ones(column)
     else:
         starts = numpy.flatnonzero(column == 1).tolist()
     if not starts or starts[0]:
         starts.insert(0, 0)
     return starts
+
+
+def _ones(column: List[int]) -> List[int]:
+    """Where `column` is 1: `list.index` scans at C speed, Python runs once per 1 found
+    (once per sentence, not once per token)."""
+    out: List[int] = []
+    i = -1
+    try:
+        while True:
+            i = column.index(1, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
 
 
 class StringCache(Dict[int, str]):

@@ -65,11 +65,12 @@ import io
 import re
 import unicodedata
 from bisect import bisect_left
-from operator import add
+from itertools import compress, repeat
+from operator import add, not_
 from typing import Any, Callable, Dict, List, Optional, Set, TextIO, Tuple
 
 import numpy
-from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.tokens import Doc, MorphAnalysis, Span, Token
 
 from ..doc_keys import ENHANCED_KEY, FEATS_KEY, KEPT_LINES_KEY, MISC_KEY, upos_sources
@@ -130,8 +131,9 @@ def _tag(text: str) -> str:
 
 #: The columns the writer reads, in one `to_array` per Doc.
 _COLUMNS = [ORTH, SPACY, LEMMA, POS, TAG, MORPH, SENT_START, IS_SPACE]
-_ORTH, _SPACY, _LEMMA, _POS, _TAG, _MORPH, _SENT_START = range(7)
 _WS = ("", " ")
+#: A word's MISC by its SPACY column, where no whitespace token follows it.
+_MISC = ("SpaceAfter=No", "_")
 
 
 class ConlluWriter:
@@ -141,10 +143,13 @@ class ConlluWriter:
     the string caches, so that each distinct word, lemma, tag and feature string is
     escaped once per output. `counts` counts what went through (`arrays.Counts`).
 
-    Each Doc is read as columns (`doc.to_array`) and written with string joins; no Token
-    object is made, except for the heads of a parsed Doc. The output is that of the
-    per-token definition in the module docstring, byte for byte (tests/export/legacy.py
-    keeps that definition as code, and test_same_output.py compares).
+    Each Doc is read as columns (one `doc.to_array`; a parse's HEAD and DEP in a second)
+    and written with string joins: a word's line is `"\\t".join` of ready-made pieces (its
+    ID, FORM, LEMMA, UPOS-XPOS-FEATS, MISC), run by `map` over the columns, so no Python
+    code runs per token on the usual path and no Token object is made. The output is that
+    of the per-token definition in the module docstring, byte for byte
+    (tests/export/legacy.py keeps that definition as code, and test_same_output.py
+    compares).
     """
 
     def __init__(
@@ -167,7 +172,7 @@ class ConlluWriter:
         self._tally = Tally()
         self._ids: Set[str] = set()
         self._caches: Optional[_Caches] = None
-        self._numbers: List[str] = ["0\t"]  # "k\t": the ID column and its tab
+        self._numbers: List[str] = ["1"]  # the ID column: "1", "2", … (as long as needed)
 
     @property
     def docs(self) -> int:
@@ -190,49 +195,60 @@ class ConlluWriter:
         self._ids.add(doc_id)
         return doc_id
 
+    def _ids_up_to(self, longest: int) -> List[str]:
+        """The ID column of a sentence of `longest` words (`zip` stops at the words)."""
+        numbers = self._numbers
+        if longest > len(numbers):
+            numbers += [str(k) for k in range(len(numbers) + 1, longest + 1)]
+        return numbers
+
     def write(self, doc: Doc) -> Tuple[int, int]:
         """Write one Doc; returns (sentences, words) written for it."""
         n = len(doc)
         if not n:
             self._tally.add(doc)
             return 0, 0
-        cols = doc.to_array(_COLUMNS)
         # Python lists, not NumPy, from here on: a NumPy call costs ~1 µs whatever its
         # length, and on the one-word Docs of `--doc-per line` those calls were the time.
-        orth, spacy, lemma, pos, tag, morph, sent_start, is_space = cols.T.tolist()
+        columns = doc.to_array(_COLUMNS).T.tolist()
+        orth, spacy, lemma, pos, tag, morph, sent_start, is_space = columns
         space = whitespace_list(is_space, pos, tag)
         starts = sentence_starts(doc, sent_start)
         self._tally.add(doc, space, starts)
-        if _read_from_conllu(doc) and True not in space:
-            return self._write_as_read(doc, cols, starts)
-        if True in space:
-            words = [i for i, s in enumerate(space) if not s]
-            if not words:
-                return 0, 0
-            orth, spacy, lemma, pos, tag, morph = (
-                [column[i] for i in words] for column in (orth, spacy, lemma, pos, tag, morph))
-        else:
-            words = list(range(n))
-        doc_id = self._next_id(doc)
         c = self._caches
         if c is None or c.vocab is not doc.vocab:
             c = self._caches = _Caches(doc.vocab)
+        words: Optional[List[int]] = None  # the tokens that are words, if not all are
+        if True in space:
+            keep = list(map(not_, space))
+            words = list(compress(range(n), keep))
+            if not words:
+                return 0, 0
+            orth, spacy, lemma, pos, tag, morph = (
+                list(compress(column, keep)) for column in (orth, spacy, lemma, pos, tag, morph))
+        elif _read_from_conllu(doc):
+            return self._write_as_read(doc, columns, space, starts, c)
+        doc_id = self._next_id(doc)
 
         forms = list(map(c.form.__getitem__, orth))
-        after = list(map(_WS.__getitem__, spacy))
         before = ""
-        if len(words) < n:  # whitespace tokens: their text goes to the word before them
-            all_orth, all_spacy = cols[:, _ORTH].tolist(), cols[:, _SPACY].tolist()
-            for i in (i for i, s in enumerate(space) if s):
-                text = c.text[all_orth[i]] + _WS[all_spacy[i]]
+        if words is None:  # no whitespace tokens: MISC and `# text` from SPACY alone
+            misc = list(map(_MISC.__getitem__, spacy))
+            misc[-1] = "SpacesAfter=\\s" if spacy[-1] else "_"
+            spaced = list(map(add, forms, map(_WS.__getitem__, spacy))) if 1 in spacy \
+                else forms
+        else:  # whitespace tokens: their text goes to the word before them
+            after = list(map(_WS.__getitem__, spacy))
+            for i in compress(range(n), space):
+                text = c.text[columns[0][i]] + _WS[columns[1][i]]
                 p = bisect_left(words, i) - 1
                 if p < 0:
                     before += text
                 else:
                     after[p] += text
-
-        misc = list(map(c.after.__getitem__, after))
-        misc[-1] = "SpacesAfter=" + escape_spaces(after[-1]) if after[-1] else "_"
+            misc = list(map(c.after.__getitem__, after))
+            misc[-1] = "SpacesAfter=" + escape_spaces(after[-1]) if after[-1] else "_"
+            spaced = list(map(add, forms, map(_WS.__getitem__, map(bool, after))))
         if c.in_token and not c.in_token.keys().isdisjoint(orth):
             for k, h in enumerate(orth):
                 value = c.in_token.get(h)
@@ -243,7 +259,7 @@ class ConlluWriter:
             misc[0] = value if misc[0] == "_" else f"{value}|{misc[0]}"
         if self.misc_upos_source:  # what decided each UPOS, last in MISC
             sources = upos_sources(doc)
-            for k, i in enumerate(words):
+            for k, i in enumerate(range(n) if words is None else words):
                 source = sources[i]
                 if source is not None:
                     value = "UposSource=" + escape_spaces(source)
@@ -253,22 +269,19 @@ class ConlluWriter:
             lemmas = forms  # a word's own text as lemma (a word is never all whitespace)
         else:
             lemmas = list(map(c.lemma.__getitem__, lemma))
-        # UPOS, XPOS and FEATS once per distinct combination.
-        ptm = list(map(c.columns.__getitem__, zip(pos, tag, morph)))
+        # UPOS, XPOS and FEATS (and HEAD, DEPREL, DEPS where there is no parse) in one
+        # piece, made once per distinct (POS, tag, features).
         if doc.has_annotation("DEP"):
-            heads = self._heads(doc, words, starts)
+            middle = list(map("\t".join, zip(map(c.columns.__getitem__, zip(pos, tag, morph)),
+                                               self._heads(doc, words, space, starts, c),
+                                               repeat("_"))))
         else:
-            heads = ["_\t_"] * len(words)
-        bodies = [f"{form}\t{lemma}\t{columns}\t{head}\t_\t{m}"
-                  for form, lemma, columns, head, m in zip(forms, lemmas, ptm, heads, misc)]
-        spaced = [form + " " if a else form for form, a in zip(forms, after)]
+            middle = list(map(c.unparsed.__getitem__, zip(pos, tag, morph)))
 
-        bounds = [bisect_left(words, start) for start in starts] + [len(words)] \
-            if len(words) < n else starts + [n]
-        numbers = self._numbers
-        longest = max(b - a for a, b in zip(bounds, bounds[1:]))
-        if longest >= len(numbers):
-            numbers += [f"{k}\t" for k in range(len(numbers), longest + 1)]
+        m = len(forms)
+        bounds = [bisect_left(words, start) for start in starts] + [m] \
+            if words is not None else starts + [n]
+        numbers = self._ids_up_to(max(b - a for a, b in zip(bounds, bounds[1:])))
         blocks: List[str] = []
         n_sents = 0
         for a, b in zip(bounds, bounds[1:]):
@@ -281,66 +294,97 @@ class ConlluWriter:
             blocks.append("".join(spaced[a:b - 1]))
             blocks.append(forms[b - 1])
             blocks.append("\n")
-            blocks.append("\n".join(map(add, numbers[1:b - a + 1], bodies[a:b])))
+            blocks.append("\n".join(map("\t".join, zip(
+                numbers, forms[a:b], lemmas[a:b], middle[a:b], misc[a:b]))))
             blocks.append("\n\n")
         text = "".join(blocks)
         # NFC per Doc rather than per sentence: a block ends with a line break, which no
         # character composes with, so normalising the whole is the same as each part.
         self.out.write(unicodedata.normalize("NFC", text) if self.nfc else text)
-        return n_sents, len(words)
+        return n_sents, m
 
-    def _write_as_read(self, doc: Doc, cols: numpy.ndarray, starts: List[int]
-                       ) -> Tuple[int, int]:
+    def _write_as_read(self, doc: Doc, columns: List[List[int]], space: List[bool],
+                       starts: List[int], c: "_Caches") -> Tuple[int, int]:
         """A Doc read from CoNLL-U, written back as it was read: its kept lines
         (comments, multiword-token ranges, empty nodes) where they stood, instead of made
         headers; MISC, FEATS and DEPS as written; the other columns from the Doc. A Doc
-        read and written unchanged gives the file's bytes back (docs/export.md)."""
+        read and written unchanged gives the file's bytes back (docs/export.md).
+
+        A sentence whose kept lines are all comments (what our and most files have) is its
+        comments, then its words: the order the general case sorts them into, without
+        the sort."""
         n = len(doc)
         ud = doc.user_data
-        misc = _per_token(ud.get(MISC_KEY), n)
-        feats = _per_token(ud.get(FEATS_KEY), n)
-        enhanced = _per_token(ud.get(ENHANCED_KEY), n)
+        misc = _filled(ud.get(MISC_KEY), n)
+        feats = _filled(ud.get(FEATS_KEY), n)
+        enhanced = _filled(ud.get(ENHANCED_KEY), n)
         kept = ud.get(KEPT_LINES_KEY) or []
-        c = self._caches
-        if c is None or c.vocab is not doc.vocab:
-            c = self._caches = _Caches(doc.vocab)
-        forms = list(map(c.form.__getitem__, cols[:, _ORTH].tolist()))
-        lemmas = list(map(c.lemma.__getitem__, cols[:, _LEMMA].tolist()))
-        pos = list(map(c.columns.pos.__getitem__, cols[:, _POS].tolist()))
-        tags = list(map(c.columns.tag.__getitem__, cols[:, _TAG].tolist()))
-        morphs = feats or [c.columns.morph[h] for h in cols[:, _MORPH].tolist()]
-        heads = self._heads(doc, list(range(n)), starts) if doc.has_annotation("DEP") \
-            else ["_\t_"] * n
+        orth, _, lemma, pos, tag, morph = columns[:6]
+        forms = list(map(c.form.__getitem__, orth))
+        lemmas = list(map(c.lemma.__getitem__, lemma))
+        heads = self._heads(doc, None, space, starts, c) if doc.has_annotation("DEP") \
+            else None
+        fields: List[List[str]]
+        if feats is None and heads is None and enhanced is None:
+            fields = [forms, lemmas, list(map(c.unparsed.__getitem__, zip(pos, tag, morph)))]
+        else:
+            if feats is None:
+                middle = list(map(c.columns.__getitem__, zip(pos, tag, morph)))
+            else:
+                middle = list(map("\t".join, zip(map(c.pos.__getitem__, pos),
+                                                 map(c.tag.__getitem__, tag), feats)))
+            fields = [forms, lemmas, middle, heads or ["_\t_"] * n, enhanced or ["_"] * n]
+        fields.append(misc or ["_"] * n)
+        numbers = self._ids_up_to(max(b - a for a, b in zip(starts, starts[1:] + [n])))
         at = [k for k, _ in kept]
         blocks: List[str] = []
         bounds = starts + [n]
         for a, b in zip(bounds, bounds[1:]):
-            lines: List[Tuple[Tuple[int, int], str]] = []
+            rows = list(map("\t".join, zip(numbers, *(field[a:b] for field in fields))))
             last = b if b < n else n + 1  # a Doc's last sentence takes the lines after it
-            for _, line in kept[bisect_left(at, a):bisect_left(at, last)]:
-                lines.append((_kept_key(line), line))
-            for k in range(a, b):
-                lines.append(((k - a + 1, 1), "\t".join((
-                    str(k - a + 1), forms[k], lemmas[k], pos[k], tags[k], morphs[k] or "_",
-                    heads[k], enhanced[k] or "_" if enhanced else "_",
-                    misc[k] or "_" if misc else "_"))))
-            lines.sort(key=lambda entry: entry[0])  # stable: file order within a place
-            blocks.append("\n".join(line for _, line in lines))
+            lines = [line for _, line in kept[bisect_left(at, a):bisect_left(at, last)]]
+            if all(line.startswith("#") for line in lines):
+                lines += rows
+            else:
+                keyed = [(_kept_key(line), line) for line in lines]
+                keyed += [((k, 1), row) for k, row in enumerate(rows, 1)]
+                keyed.sort(key=lambda entry: entry[0])  # stable: file order within a place
+                lines = [line for _, line in keyed]
+            blocks.append("\n".join(lines))
             blocks.append("\n\n")
         text = "".join(blocks)
         self.out.write(unicodedata.normalize("NFC", text) if self.nfc else text)
         return len(starts), n
 
     @staticmethod
-    def _heads(doc: Doc, words: List[int], starts: List[int]) -> List[str]:
-        """HEAD and DEPREL of each word of a parsed Doc (a Token per word: parses are the
-        rare case, and the head climb needs the tree)."""
+    def _heads(doc: Doc, words: Optional[List[int]], space: List[bool], starts: List[int],
+               c: "_Caches") -> List[str]:
+        """`HEAD\\tDEPREL` of each word of a parsed Doc (`words`; None: every token),
+        from its HEAD and DEP columns; the module docstring says how a whitespace head or
+        a head outside the sentence is written."""
+        n = len(doc)
+        columns = doc.to_array([HEAD, DEP])
+        heads = (columns[:, 0].astype("int64") + numpy.arange(n)).tolist()
+        deps = columns[:, 1].tolist()
+        if words is None:
+            words = list(range(n))
         out: List[str] = []
-        bounds = numpy.searchsorted(words, starts + [len(doc)]).tolist()
+        bounds = numpy.searchsorted(words, starts + [n]).tolist()
         for a, b in zip(bounds, bounds[1:]):
             ids = {i: k for k, i in enumerate(words[a:b], 1)}
             for i in words[a:b]:
-                out.append("\t".join(_head(doc[i], ids)))
+                head = heads[i]
+                if deps[i] == 0 and head == i:
+                    out.append("_\t_")  # no head given (a sentence without a parse)
+                    continue
+                for _ in range(n):  # a whitespace head: climb to a word (bounded: no cycles)
+                    if not space[head] or heads[head] == head:
+                        break
+                    head = heads[head]
+                if head == i or head not in ids:
+                    out.append("0\t" + c.root[deps[i]])
+                else:
+                    out.append(f"{ids[head]}\t{c.dep[deps[i]]}")
         return out
 
 
@@ -355,10 +399,18 @@ class _Caches:
         self.in_token: Dict[int, str] = {}
         self.form = StringCache(strings, self._form)
         self.lemma = StringCache(strings, lambda text: _form(text) or "_")
-        self.columns = _Columns(self)
+        self.pos = StringCache(strings, _tag)
+        self.tag = StringCache(strings, _tag)
+        self.morph = StringCache(lambda key: str(MorphAnalysis.from_id(vocab, key)), _tag)
+        self.dep = StringCache(strings, _tag)
+        #: DEPREL of a word whose head is 0: spaCy's `ROOT` written `root`.
+        self.root = StringCache(strings, lambda dep: _tag("root" if dep == "ROOT" else dep))
+        #: (POS, tag, features) → "UPOS\tXPOS\tFEATS"; `unparsed` adds "\t_\t_\t_" (no
+        #: HEAD, DEPREL, DEPS), what a Doc without a parse has after them.
+        self.columns = _Columns(self, "")
+        self.unparsed = _Columns(self, "\t_\t_\t_")
         #: The whitespace after a word that is not a Doc's last → its MISC.
         self.after: Dict[str, str] = _AfterMisc()
-
 
     def _form(self, text: str) -> str:
         form = _form(text)
@@ -368,20 +420,17 @@ class _Caches:
 
 
 class _Columns(Dict[Tuple[int, int, int], str]):
-    """(POS, tag, features) → "UPOS\tXPOS\tFEATS"."""
+    """(POS, tag, features) → "UPOS\tXPOS\tFEATS" + `tail`."""
 
-    def __init__(self, caches: _Caches):
+    def __init__(self, caches: _Caches, tail: str):
         super().__init__()
         self.caches = caches
-        strings = caches.vocab.strings.__getitem__
-        self.pos = StringCache(strings, _tag)
-        self.tag = StringCache(strings, _tag)
-        self.morph = StringCache(lambda key: str(MorphAnalysis.from_id(caches.vocab, key)),
-                                 _tag)
+        self.tail = tail
 
     def __missing__(self, key: Tuple[int, int, int]) -> str:
         pos, tag, morph = key
-        value = self[key] = f"{self.pos[pos]}\t{self.tag[tag]}\t{self.morph[morph]}"
+        c = self.caches
+        value = self[key] = f"{c.pos[pos]}\t{c.tag[tag]}\t{c.morph[morph]}{self.tail}"
         return value
 
 
@@ -399,10 +448,12 @@ def _read_from_conllu(doc: Doc) -> bool:
     return KEPT_LINES_KEY in doc.user_data or MISC_KEY in doc.user_data
 
 
-def _per_token(values: Any, n: int) -> Optional[List[str]]:
-    """A per-token user_data list (a tuple after DocBin), None if absent or not one value
-    a token (retokenized)."""
-    return list(values) if isinstance(values, (list, tuple)) and len(values) == n else None
+def _filled(values: Any, n: int) -> Optional[List[str]]:
+    """A per-token user_data list (a tuple after DocBin) with `_` for empty values; None if
+    absent or not one value a token (retokenized)."""
+    if not isinstance(values, (list, tuple)) or len(values) != n:
+        return None
+    return [value or "_" for value in values]
 
 
 def _kept_key(line: str) -> Tuple[int, int]:
@@ -414,20 +465,6 @@ def _kept_key(line: str) -> Tuple[int, int]:
     if "-" in ident:
         return (int(ident.split("-", 1)[0]), 0)
     return (int(ident.split(".", 1)[0]), 2)
-
-
-def _head(token: Token, ids: Dict[int, int]) -> Tuple[str, str]:
-    if token.dep == 0 and token.head.i == token.i:
-        return "_", "_"  # no head given (a sentence without a parse in a parsed Doc)
-    head = token.head
-    for _ in range(len(token.doc)):  # a whitespace head: climb to a word (bounded: no cycles)
-        if not is_whitespace_token(head) or head.head.i == head.i:
-            break
-        head = head.head
-    if head.i == token.i or head.i not in ids:
-        dep = "root" if token.dep_ == "ROOT" else token.dep_
-        return "0", _tag(dep)
-    return str(ids[head.i]), _tag(token.dep_)
 
 
 def doc_to_conllu(doc: Doc, **options: Any) -> str:

@@ -86,13 +86,11 @@ def write_jsonl(docs: Iterable[Doc], path: PathLike) -> Counts:
     escapes line breaks inside strings, so a line is a Doc (split on `\\n`, not with
     `str.splitlines()`, which also breaks at a raw U+2028). Written from the Doc's columns
     (`JsonLines`): the same text as `json.dumps(doc.to_json(), ensure_ascii=False)`."""
-    tally = Tally()
     lines = JsonLines()
     with _open(path) as f:
         for doc in docs:
             f.write(lines(doc))
-            tally.add(doc)
-    return tally.counts
+    return lines.counts
 
 
 def write_conllu(

@@ -154,6 +154,40 @@ def test_counts_are_the_same_things_for_every_writer(adversarial):
         for s in sentences(d))
 
 
+def test_json_escapes_and_parses_with_whitespace_heads(hanlp):
+    """What the writers now write as text rather than through `json.dumps` of dicts or
+    through Token objects: strings json escapes (quotes, backslashes, control characters,
+    U+2028) in every field, entity and span labels, span group names, kb_ids and cats; a
+    parse whose heads are whitespace tokens, one of them a sentence's root (its dependent
+    gets HEAD 0 and keeps its own DEPREL); a parsed Doc with tokens without a head."""
+    vocab = hanlp.vocab
+    words = ['他"说', "\n", "a\\b", "\x01", "好\u2028", "。", "\u3000", "是"]
+    doc = Doc(vocab, words=words, spaces=[False, False, True] + [False] * 5,
+              tags=['"q"', "_SP", "x\\", "x\x7f", "a", "w", "_SP", "v"],
+              pos=["PRON", "SPACE", "X", "X", "ADJ", "PUNCT", "SPACE", "VERB"],
+              lemmas=['L"1', "\n", "b\\", "\x02", "好", "。", "\u3000", '"是'],
+              morphs=["Person=3", "", "", "", "Degree=Pos", "", "", "Mood=Ind|Tense=Pres"],
+              heads=[1, 4, 0, 4, 4, 4, 6, 6],
+              deps=['nsubj"', "dep", "obj\\", "dep", "ROOT", "punct", "ROOT", 'x"y'])
+    doc.ents = [Span(doc, 0, 1, label='P"ER\\')]
+    doc.spans['名"x\t'] = [Span(doc, 2, 5, label="L\n", kb_id='Q"1')]
+    doc.cats = {'a"b\u2028': 0.5}
+    unheaded = Doc(vocab, words=["我", "爱", "你", "他"], spaces=[False] * 4,
+                   tags=["rr", "v", "rr", "rr"], heads=[1, 1, 1, 3], deps=["nsubj", "ROOT",
+                                                                           "obj", ""])
+    assert unheaded[3].dep == 0 and unheaded[3].head.i == 3
+    for options in ({}, {"nfc": False}):
+        assert conllu_of(ConlluWriter, [doc], **options)[0] == \
+            conllu_of(LegacyConlluWriter, [doc], **options)[0]
+    assert "\t0\tx\"y\t" in conllu_of(ConlluWriter, [doc])[0]  # the whitespace root
+    # legacy.py predates "no head given": HEAD and DEPREL `_`, not a root.
+    assert conllu_of(ConlluWriter, [unheaded])[0].split("\n")[-4:] == [
+        "3\t你\t_\t_\trr\t_\t2\tobj\t_\tSpaceAfter=No", "4\t他\t_\t_\trr\t_\t_\t_\t_\t_", "", ""]
+    lines = JsonLines()
+    for d in (doc, unheaded):
+        assert lines(d) == legacy_jsonl_line(d)
+
+
 # Random Docs: words from an alphabet of everything the writers treat specially.
 ALPHABET = "好词a \t\n\r\u3000\u00a0\u2028|\\/\uf900\u0301#["
 WORD = st.text(alphabet=ALPHABET, min_size=1, max_size=4)
