@@ -6,6 +6,8 @@ bench run on the same month: `spacy convert` of our CoNLL-U to a DocBin, and
 7. `convert --to conllu | jsonl | spacy` of the month, `--doc-per line` (the default,
    19,484 Docs) and `--doc-per article` (3,148): the whole command's wall time against
    `spacy convert`'s (median of the rounds), peak RSS; `--to conllu` against parse_incr;
+7c. `convert --to spacy -n 2` (the process pool joining its workers' DocBins) against
+   `-n 1`, `--doc-per line`, in the same rounds;
 7b. convert's cost per Doc: files of one-word lines (`a/n`), 10k and 30k lines, the
    difference of their whole-command times over the 20k Docs between them;
 8. peak RSS of `--to conllu` on the month x3 (one 32 MB file) over the month x1;
@@ -181,6 +183,10 @@ def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
                     for to, _, _ in FORMATS:
                         run((name, doc_per, to), convert_cmd(
                             source, tmp / f"{name}-{doc_per}.{to}", to, doc_per), envs[name])
+                if name == "now":  # the pool (`-n`) for .spacy is this work's (issue 18)
+                    run((name, "n2", "spacy"), convert_cmd(
+                        source, tmp / f"{name}-n2.spacy", "spacy", "line") + ["-n", "2"],
+                        envs[name])
                 for path in small:
                     run((name, "one-word", path.name), convert_cmd(
                         path, tmp / f"{name}-{path.name}.conllu", "conllu", "line"),
@@ -265,6 +271,17 @@ def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
         extra = int(many.stem.rsplit("-", 1)[1]) - int(few.stem.rsplit("-", 1)[1])
         per_doc = {name: (wall((name, "one-word", many.name)) -
                           wall((name, "one-word", few.name))) / extra for name in trees}
+        one_process, two = wall(("now", "line", "spacy")), wall(("now", "n2", "spacy"))
+        rows.append({"figure": "7c --to spacy -n 2 / -n 1, --doc-per line", "input":
+                     source.name, "ours": f"{n / two:,.0f} words/s",
+                     "baseline": f"-n 1 {n / one_process:,.0f} words/s",
+                     "ratio": one_process / two, "target": ">= 1.6x",
+                     "met": one_process / two >= 1.6,
+                     "note": f"whole commands, medians: -n 2 {two:.1f} s (peak "
+                             f"{rss(('now', 'n2', 'spacy')):.0f} MB), -n 1 "
+                             f"{one_process:.1f} s; spacy convert / -n 2 "
+                             f"{anchor_wall / two:.1f}x",
+                     "data": {"wall": two, "one_process_wall": one_process}})
         rows.append({"figure": "7b convert cost per Doc, one-word lines", "input":
                      f"{few.name}, {many.name}", "ours": f"{per_doc['now'] * 1e3:.3f} ms",
                      "baseline": (f"before {per_doc['before'] * 1e3:.3f} ms"
