@@ -175,8 +175,8 @@ def figures(corpora: Path, rounds: int, before: Optional[Path], quick: bool,
 
         for _ in range(rounds):
             run("anchor", anchor_cmd, envs["now"])
-            for name in reads_conllu:
-                for doc_per in ("line", "article"):
+            for name in trees:
+                for doc_per in ("line", "article") if name in reads_conllu else ():
                     run((name, "read_back", doc_per), conllu_cmd(
                         anchors_in, tmp / f"{name}-read-back.spacy", doc_per), envs[name])
                 for doc_per in DOC_PER:
