@@ -193,9 +193,11 @@ def test_workers_end_when_the_parent_is_killed(tmp_path):
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     """A PKU file that keeps 2 workers busy for seconds (8 chunks), and what `-n 2` makes
-    of it when nothing goes wrong."""
+    of it when nothing goes wrong. Long enough that a kill up to 2 s after the workers
+    start lands mid-run: 40,000 lines take the workers about 5 s (15,000 lines, 2 s, were
+    done before some kills once conversion got faster)."""
     tmp = tmp_path_factory.mktemp("big")
-    big_pku(tmp / "big.txt", lines=15000)
+    big_pku(tmp / "big.txt", lines=40000)
     out = run("convert", tmp / "big.txt", tmp / "want.conllu", "--to", "conllu", *PKU,
               "-n", "2")
     assert out.returncode == 0, out.stderr
